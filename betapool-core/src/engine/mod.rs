@@ -1,0 +1,19 @@
+//! The engine: worker threads fed from one queue, resizable at any moment, with no lost wake-up,
+//! no stranded task and no deadlocking shutdown. It applies sizes; it never decides them.
+
+mod builder;
+mod counters;
+mod gate;
+mod handle;
+mod pool;
+mod queue;
+mod rejection;
+pub(crate) mod shared;
+mod task;
+mod worker;
+
+pub use builder::{Builder, DEFAULT_MAX_WORKERS, DEFAULT_NAME, MAX_WORKERS_LIMIT, available_cores};
+pub use counters::{Counters, WorkerStats};
+pub use handle::{JoinHandle, JoinTimeoutError};
+pub use pool::Pool;
+pub use rejection::RejectionPolicy;

@@ -1,0 +1,379 @@
+//! `Pool`: the handle users hold. Submission, resizing, introspection and shutdown.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::error::{BuildError, ResizeError, ShutdownTimeout, SpawnError, SpawnErrorKind};
+use crate::loom::sync::Arc;
+
+use super::builder::Builder;
+use super::counters::{Counters, PoolCounters, WorkerStats};
+use super::gate::Inside;
+use super::handle::{JoinHandle, pair};
+use super::queue::Reserve;
+use super::rejection::RejectionPolicy;
+use super::shared::{Config, Shared, ShutdownMode};
+use super::task::{Detached, Job, Outcome};
+use super::worker;
+
+/// A pool of worker threads whose size can change at any moment.
+///
+/// The pool never decides its own size: [`set_target`](Pool::set_target) does, called by a
+/// controller (the adaptive executor) or by you. Growing starts threads at once; shrinking
+/// retires idle workers first and never strands a queued task.
+///
+/// Dropping the pool begins a graceful shutdown without waiting for it (queued tasks still
+/// run, then the threads end), which is safe even from inside one of its own tasks. Call
+/// [`shutdown`](Pool::shutdown) to wait.
+///
+/// ```
+/// let pool = betapool_core::Builder::new().workers(4).build()?;
+/// let handles: Vec<_> = (0..100u64).map(|i| pool.spawn(move || i * i)).collect();
+/// let sum: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+/// assert_eq!(sum, 328_350);
+/// pool.shutdown();
+/// # Ok::<(), betapool_core::BuildError>(())
+/// ```
+pub struct Pool {
+    shared: Arc<Shared>,
+}
+
+/// How a submission is admitted.
+enum Admission {
+    /// Push it; the submitter is inside the gate with a queue slot reserved.
+    Queue(Inside),
+    /// Run it on the caller (`RejectionPolicy::CallerRuns`, or `Block` from a worker of this
+    /// pool, which would otherwise wait on itself).
+    RunHere,
+    /// Refuse it.
+    Rejected(SpawnErrorKind),
+}
+
+impl Pool {
+    /// A [`Builder`] with the defaults.
+    pub fn builder() -> Builder {
+        Builder::new()
+    }
+
+    pub(crate) fn start(
+        config: Config,
+        capacity: Option<usize>,
+        id: usize,
+        initial: usize,
+    ) -> Result<Pool, BuildError> {
+        let pool = Pool { shared: Arc::new(Shared::new(config, capacity, id)) };
+        if let Err(e) = pool.set_target(initial) {
+            pool.shutdown_now();
+            return Err(e.into_build_error());
+        }
+        Ok(pool)
+    }
+
+    /// Runs `f` on the pool and returns a handle to its result.
+    ///
+    /// If the pool is shut down, or its bounded queue is full under
+    /// [`RejectionPolicy::Reject`], `f` is dropped and the handle resolves as cancelled; use
+    /// [`try_spawn`](Pool::try_spawn) to get `f` back instead.
+    ///
+    /// ```
+    /// let pool = betapool_core::Builder::new().build()?;
+    /// assert_eq!(pool.spawn(|| "done").join()?, "done");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn spawn<F, T>(&self, f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        match self.try_spawn(f) {
+            Ok(handle) => handle,
+            Err(rejected) => {
+                drop(rejected.into_inner());
+                let (completion, handle) = pair();
+                completion.complete(Err(crate::error::JoinError::cancelled()));
+                handle
+            }
+        }
+    }
+
+    /// Runs `f` on the pool, or hands it back inside the error if the pool is shut down or its
+    /// bounded queue is full.
+    ///
+    /// ```
+    /// let pool = betapool_core::Builder::new().build()?;
+    /// let handle = pool.try_spawn(|| 1 + 1).map_err(|e| e.to_string())?;
+    /// assert_eq!(handle.join()?, 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_spawn<F, T>(&self, f: F) -> Result<JoinHandle<T>, SpawnError<F>>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        PoolCounters::bump(&self.shared.counters.submitted);
+        match self.admit() {
+            Admission::Queue(inside) => {
+                let (completion, handle) = pair();
+                self.shared.push(Box::new(Job::new(f, completion)), inside);
+                Ok(handle)
+            }
+            Admission::RunHere => {
+                let (completion, handle) = pair();
+                Job::new(f, completion).run_here(&|o| self.count_caller_run(o));
+                Ok(handle)
+            }
+            Admission::Rejected(kind) => {
+                PoolCounters::bump(&self.shared.counters.rejected);
+                Err(SpawnError::new(kind, f))
+            }
+        }
+    }
+
+    /// Runs `f` on the pool without a handle (fire and forget). A panic in `f` is caught and
+    /// counted. If the task is refused, `f` is handed back.
+    ///
+    /// ```
+    /// let pool = betapool_core::Builder::new().build()?;
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// pool.execute(move || tx.send(7).unwrap()).map_err(|e| e.to_string())?;
+    /// assert_eq!(rx.recv()?, 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn execute<F>(&self, f: F) -> Result<(), SpawnError<F>>
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        PoolCounters::bump(&self.shared.counters.submitted);
+        match self.admit() {
+            Admission::Queue(inside) => {
+                self.shared.push(Box::new(Detached { f }), inside);
+                Ok(())
+            }
+            Admission::RunHere => {
+                super::task::Runnable::run(Box::new(Detached { f }), &|o| self.count_caller_run(o));
+                Ok(())
+            }
+            Admission::Rejected(kind) => {
+                PoolCounters::bump(&self.shared.counters.rejected);
+                Err(SpawnError::new(kind, f))
+            }
+        }
+    }
+
+    fn count_caller_run(&self, outcome: Outcome) {
+        let c = &self.shared.counters;
+        PoolCounters::bump(match outcome {
+            Outcome::Completed => &c.completed,
+            Outcome::Panicked => &c.panicked,
+        });
+    }
+
+    fn admit(&self) -> Admission {
+        let shared = &self.shared;
+        loop {
+            let inside = match shared.gate.enter() {
+                Ok(inside) => inside,
+                Err(left) => {
+                    shared.after_rejected_enter(left);
+                    return Admission::Rejected(SpawnErrorKind::Shutdown {
+                        pool: shared.config.name.clone(),
+                    });
+                }
+            };
+            if shared.queue.reserve() == Reserve::Reserved {
+                return Admission::Queue(inside);
+            }
+            shared.leave_gate(inside);
+            match shared.config.rejection {
+                RejectionPolicy::Reject => {
+                    return Admission::Rejected(SpawnErrorKind::Full {
+                        pool: shared.config.name.clone(),
+                        capacity: shared.queue.capacity().unwrap_or(usize::MAX),
+                    });
+                }
+                RejectionPolicy::CallerRuns => return Admission::RunHere,
+                // A worker that blocked on its own pool's full queue could wait for itself.
+                RejectionPolicy::Block if worker::is_worker_of(shared.id) => {
+                    return Admission::RunHere;
+                }
+                RejectionPolicy::Block => {
+                    if !shared.wait_for_space() {
+                        return Admission::Rejected(SpawnErrorKind::Shutdown {
+                            pool: shared.config.name.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sets the number of workers the pool should have, clamped to `[min_workers, max_workers]`,
+    /// and returns the target it set. Growing starts the new threads before returning;
+    /// shrinking retires surplus workers as soon as they are between tasks.
+    ///
+    /// ```
+    /// let pool = betapool_core::Builder::new().min_workers(1).max_workers(8).workers(2).build()?;
+    /// assert_eq!(pool.set_target(100)?, 8); // clamped
+    /// assert_eq!(pool.live_workers(), 8);
+    /// pool.set_target(1)?;
+    /// assert_eq!(pool.target(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_target(&self, n: usize) -> Result<usize, ResizeError> {
+        let shared = &self.shared;
+        let target = n.clamp(shared.config.min, shared.config.max);
+        let slots = shared
+            .retarget(target)
+            .map_err(|_| ResizeError::shutdown(&shared.config.name))?;
+        let mut failure = None;
+        for slot in slots {
+            if failure.is_some() {
+                // Once the OS refuses a thread, do not hammer it: release the other slots.
+                shared.spawned(&slot, None);
+                continue;
+            }
+            let index = slot.index;
+            match worker::spawn(shared, slot.clone()) {
+                Ok(handle) => shared.spawned(&slot, Some(handle)),
+                Err(e) => {
+                    shared.spawned(&slot, None);
+                    failure = Some((index, e));
+                }
+            }
+        }
+        match failure {
+            None => Ok(target),
+            Some((index, e)) => Err(ResizeError::spawn(
+                &shared.config.name,
+                &worker::thread_name(&shared.config.name, index),
+                shared.live(),
+                target,
+                e,
+            )),
+        }
+    }
+
+    /// The pool's name (its thread-name prefix).
+    pub fn name(&self) -> &str {
+        &self.shared.config.name
+    }
+
+    /// The number of workers the pool is steering towards.
+    pub fn target(&self) -> usize {
+        self.shared.target()
+    }
+
+    /// Workers alive now (may differ from the target while growing or shrinking).
+    pub fn live_workers(&self) -> usize {
+        self.shared.live()
+    }
+
+    /// Workers parked with nothing to do.
+    pub fn idle_workers(&self) -> usize {
+        self.shared.idle()
+    }
+
+    /// Tasks accepted and not yet taken by a worker.
+    pub fn queued(&self) -> usize {
+        self.shared.queue.len()
+    }
+
+    /// The lower bound of `set_target`.
+    pub fn min_workers(&self) -> usize {
+        self.shared.config.min
+    }
+
+    /// The upper bound of `set_target`.
+    pub fn max_workers(&self) -> usize {
+        self.shared.config.max
+    }
+
+    /// The bound of the queue, if it has one.
+    pub fn queue_capacity(&self) -> Option<usize> {
+        self.shared.queue.capacity()
+    }
+
+    /// A snapshot of the task counters.
+    pub fn counters(&self) -> Counters {
+        self.shared.counters.snapshot()
+    }
+
+    /// A snapshot of every live worker's counters (busy time, completions, panics, OS thread
+    /// id), for a controller to difference between ticks.
+    pub fn worker_stats(&self) -> Vec<WorkerStats> {
+        self.shared.worker_stats()
+    }
+
+    /// Whether shutdown has begun (new tasks are refused).
+    pub fn is_shutdown(&self) -> bool {
+        self.shared.gate.is_closed()
+    }
+
+    /// Refuses new tasks, runs every task already accepted, and waits for the worker threads to
+    /// end. Idempotent. Called from one of the pool's own tasks, it waits for every other worker
+    /// and leaves its own thread to end after the task returns.
+    pub fn shutdown(&self) {
+        self.shared.begin_shutdown(ShutdownMode::Graceful);
+        self.wait_and_join(None);
+    }
+
+    /// Refuses new tasks, cancels every queued one (their handles resolve as cancelled), lets
+    /// running tasks finish, and waits for the worker threads to end.
+    pub fn shutdown_now(&self) {
+        self.shared.begin_shutdown(ShutdownMode::Now);
+        self.shared.cancel_queued();
+        self.wait_and_join(None);
+    }
+
+    /// Like [`shutdown`](Pool::shutdown) but waits at most `timeout`. If workers are still busy
+    /// then (a task that never returns, say), the error reports how many; they are left to end
+    /// on their own.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let pool = betapool_core::Builder::new().workers(1).build()?;
+    /// let (tx, rx) = std::sync::mpsc::channel::<()>();
+    /// let _h = pool.spawn(move || { let _ = rx.recv(); });
+    /// let err = pool.shutdown_timeout(Duration::from_millis(50)).unwrap_err();
+    /// assert_eq!(err.still_running(), 1);
+    /// drop(tx); // lets the stuck task end
+    /// # Ok::<(), betapool_core::BuildError>(())
+    /// ```
+    pub fn shutdown_timeout(&self, timeout: Duration) -> Result<(), ShutdownTimeout> {
+        self.shared.begin_shutdown(ShutdownMode::Graceful);
+        let live = self.wait_and_join(Some(timeout));
+        if live == 0 { Ok(()) } else { Err(ShutdownTimeout::new(self.name(), live, self.queued())) }
+    }
+
+    fn wait_and_join(&self, timeout: Option<Duration>) -> usize {
+        let keep = usize::from(worker::is_worker_of(self.shared.id));
+        let live = self.shared.wait_exited(keep, timeout);
+        for handle in self.shared.take_exited_threads() {
+            // A worker thread cannot panic (tasks and hooks are caught), so there is nothing
+            // to report from `join`.
+            let _ = handle.join();
+        }
+        live.saturating_sub(keep)
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // Signal only: waiting here could deadlock when the last reference is dropped inside
+        // one of the pool's own tasks, and would surprise a caller dropping a busy pool.
+        self.shared.begin_shutdown(ShutdownMode::Graceful);
+    }
+}
+
+impl fmt::Debug for Pool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pool")
+            .field("name", &self.name())
+            .field("target", &self.target())
+            .field("live", &self.live_workers())
+            .field("idle", &self.idle_workers())
+            .field("queued", &self.queued())
+            .field("shutdown", &self.is_shutdown())
+            .finish()
+    }
+}

@@ -1,0 +1,110 @@
+//! A worker thread: take a task, run it, count it; park when there is none; end when told to.
+
+use std::cell::Cell;
+use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Instant;
+
+use crate::loom::sync::Arc;
+use crate::loom::sync::atomic::Ordering;
+use crate::loom::thread;
+
+use super::counters::PoolCounters;
+use super::shared::{Hook, Park, Shared, WorkerSlot};
+use super::task::{Outcome, Task};
+
+crate::loom::thread_local! {
+    /// The id of the pool whose worker this thread is (0 for any other thread).
+    static CURRENT_POOL: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Whether the calling thread is a worker of the pool `id`.
+pub(crate) fn is_worker_of(id: usize) -> bool {
+    CURRENT_POOL.with(|c| c.get() == id)
+}
+
+/// The thread name of worker `index`: `<prefix>-<index>`, within the kernel's 15 bytes (the
+/// builder checks the prefix).
+pub(crate) fn thread_name(prefix: &str, index: usize) -> String {
+    format!("{prefix}-{index}")
+}
+
+/// Starts the thread of `slot`.
+pub(crate) fn spawn(shared: &Arc<Shared>, slot: Arc<WorkerSlot>) -> io::Result<thread::JoinHandle<()>> {
+    let mut builder = thread::Builder::new().name(thread_name(&shared.config.name, slot.index));
+    if let Some(size) = shared.config.stack_size {
+        builder = builder.stack_size(size);
+    }
+    let shared = shared.clone();
+    builder.spawn(move || main_loop(&shared, &slot))
+}
+
+fn main_loop(shared: &Arc<Shared>, slot: &Arc<WorkerSlot>) {
+    slot.counters.os_tid.store(os_tid(), Ordering::Relaxed);
+    CURRENT_POOL.with(|c| c.set(shared.id));
+    run_hook(shared, shared.config.on_start.as_ref());
+    loop {
+        // BUSY: run queued tasks back to back.
+        if let Some(task) = shared.queue.pop() {
+            shared.after_pop();
+            run_task(shared, slot, task);
+            if shared.over_target() && shared.try_retire(slot) {
+                break;
+            }
+            continue;
+        }
+        // IDLE: the queue looked empty; park until there may be work, or exit.
+        if shared.park(slot) == Park::Exit {
+            break;
+        }
+    }
+    run_hook(shared, shared.config.on_stop.as_ref());
+    CURRENT_POOL.with(|c| c.set(0));
+}
+
+/// Runs one task, timing it and counting its outcome before its handle resolves (so a caller
+/// that saw the handle finish also sees the counters include it).
+fn run_task(shared: &Shared, slot: &WorkerSlot, task: Task) {
+    let start = Instant::now();
+    let count = |outcome: Outcome| {
+        let busy = start.elapsed().as_nanos().try_into().unwrap_or(u64::MAX);
+        let c = &slot.counters;
+        c.busy_ns.fetch_add(busy, Ordering::Relaxed);
+        c.completions.fetch_add(1, Ordering::Relaxed);
+        match outcome {
+            Outcome::Completed => PoolCounters::bump(&shared.counters.completed),
+            Outcome::Panicked => {
+                c.panics.fetch_add(1, Ordering::Relaxed);
+                PoolCounters::bump(&shared.counters.panicked);
+            }
+        }
+    };
+    // The task catches its closure's panic itself. This outer guard catches what is left: a
+    // panic from dropping the output or a panic payload. No panic escapes a worker.
+    if catch_unwind(AssertUnwindSafe(|| task.run(&count))).is_err() {
+        PoolCounters::bump(&shared.counters.hook_panics);
+    }
+}
+
+/// Runs a start/stop hook; a panicking hook is counted, never fatal.
+fn run_hook(shared: &Shared, hook: Option<&Hook>) {
+    if let Some(hook) = hook {
+        if catch_unwind(AssertUnwindSafe(|| hook())).is_err() {
+            PoolCounters::bump(&shared.counters.hook_panics);
+        }
+    }
+}
+
+/// The kernel's id of the calling thread, or 0 where it cannot be known.
+fn os_tid() -> u64 {
+    #[cfg(all(target_os = "linux", not(loom)))]
+    {
+        // `/proc/thread-self` links to `<pid>/task/<tid>`: the tid without libc or unsafe code.
+        if let Ok(link) = std::fs::read_link("/proc/thread-self") {
+            if let Some(tid) = link.file_name().and_then(|n| n.to_str()).and_then(|n| n.parse().ok()) {
+                return tid;
+            }
+        }
+    }
+    0
+}
