@@ -19,9 +19,18 @@ pub struct BuildError {
 #[derive(Debug, thiserror::Error)]
 enum BuildErrorKind {
     #[error("invalid pool `{pool}`: {key} ({value}) {problem}")]
-    Invalid { pool: String, key: &'static str, value: String, problem: String },
+    Invalid {
+        pool: String,
+        key: &'static str,
+        value: String,
+        problem: String,
+    },
     #[error("pool `{pool}`: could not spawn worker thread `{thread}`: {source}")]
-    Spawn { pool: String, thread: String, source: io::Error },
+    Spawn {
+        pool: String,
+        thread: String,
+        source: io::Error,
+    },
 }
 
 impl BuildError {
@@ -43,7 +52,11 @@ impl BuildError {
 
     pub(crate) fn spawn(pool: &str, thread: &str, source: io::Error) -> BuildError {
         BuildError {
-            kind: BuildErrorKind::Spawn { pool: pool.to_owned(), thread: thread.to_owned(), source },
+            kind: BuildErrorKind::Spawn {
+                pool: pool.to_owned(),
+                thread: thread.to_owned(),
+                source,
+            },
         }
     }
 
@@ -81,13 +94,25 @@ pub struct ResizeError {
 enum ResizeErrorKind {
     #[error("pool `{pool}` is shut down")]
     Shutdown { pool: String },
-    #[error("pool `{pool}`: could not spawn worker thread `{thread}` ({live} of {target} running): {source}")]
-    Spawn { pool: String, thread: String, live: usize, target: usize, source: io::Error },
+    #[error(
+        "pool `{pool}`: could not spawn worker thread `{thread}` ({live} of {target} running): {source}"
+    )]
+    Spawn {
+        pool: String,
+        thread: String,
+        live: usize,
+        target: usize,
+        source: io::Error,
+    },
 }
 
 impl ResizeError {
     pub(crate) fn shutdown(pool: &str) -> ResizeError {
-        ResizeError { kind: ResizeErrorKind::Shutdown { pool: pool.to_owned() } }
+        ResizeError {
+            kind: ResizeErrorKind::Shutdown {
+                pool: pool.to_owned(),
+            },
+        }
     }
 
     pub(crate) fn spawn(
@@ -120,9 +145,12 @@ impl ResizeError {
 
     pub(crate) fn into_build_error(self) -> BuildError {
         match self.kind {
-            ResizeErrorKind::Spawn { pool, thread, source, .. } => {
-                BuildError::spawn(&pool, &thread, source)
-            }
+            ResizeErrorKind::Spawn {
+                pool,
+                thread,
+                source,
+                ..
+            } => BuildError::spawn(&pool, &thread, source),
             ResizeErrorKind::Shutdown { pool } => {
                 BuildError::invalid(&pool, "state", "shut down", "was shut down while building")
             }
@@ -175,7 +203,9 @@ impl<F> SpawnError<F> {
 
 impl<F> fmt::Debug for SpawnError<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SpawnError").field("kind", &self.kind).finish_non_exhaustive()
+        f.debug_struct("SpawnError")
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
     }
 }
 
@@ -186,7 +216,10 @@ impl<F> fmt::Display for SpawnError<F> {
                 write!(f, "pool `{pool}` is shut down; the task was not accepted")
             }
             SpawnErrorKind::Full { pool, capacity } => {
-                write!(f, "the queue of pool `{pool}` is full ({capacity} tasks); the task was rejected")
+                write!(
+                    f,
+                    "the queue of pool `{pool}` is full ({capacity} tasks); the task was rejected"
+                )
             }
         }
     }
@@ -214,11 +247,15 @@ enum JoinRepr {
 
 impl JoinError {
     pub(crate) fn cancelled() -> JoinError {
-        JoinError { repr: JoinRepr::Cancelled }
+        JoinError {
+            repr: JoinRepr::Cancelled,
+        }
     }
 
     pub(crate) fn panic(payload: Box<dyn Any + Send + 'static>) -> JoinError {
-        JoinError { repr: JoinRepr::Panic(payload) }
+        JoinError {
+            repr: JoinRepr::Panic(payload),
+        }
     }
 
     /// Whether the task panicked.
@@ -258,7 +295,11 @@ impl fmt::Debug for JoinError {
         match &self.repr {
             JoinRepr::Cancelled => f.write_str("JoinError::Cancelled"),
             JoinRepr::Panic(_) => {
-                write!(f, "JoinError::Panic({:?})", self.panic_message().unwrap_or("<non-string payload>"))
+                write!(
+                    f,
+                    "JoinError::Panic({:?})",
+                    self.panic_message().unwrap_or("<non-string payload>")
+                )
             }
         }
     }
@@ -291,7 +332,9 @@ impl std::error::Error for JoinError {}
 /// # Ok::<(), betapool_core::BuildError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("pool `{pool}` did not shut down in time: {still_running} worker(s) still running, {queued} task(s) queued")]
+#[error(
+    "pool `{pool}` did not shut down in time: {still_running} worker(s) still running, {queued} task(s) queued"
+)]
 pub struct ShutdownTimeout {
     pool: String,
     still_running: usize,
@@ -300,7 +343,11 @@ pub struct ShutdownTimeout {
 
 impl ShutdownTimeout {
     pub(crate) fn new(pool: &str, still_running: usize, queued: usize) -> ShutdownTimeout {
-        ShutdownTimeout { pool: pool.to_owned(), still_running, queued }
+        ShutdownTimeout {
+            pool: pool.to_owned(),
+            still_running,
+            queued,
+        }
     }
 
     /// Workers still inside a task when the timeout expired.

@@ -9,14 +9,19 @@
 //! - Errors: [`BuildError`], [`SpawnError`], [`JoinError`], [`JoinTimeoutError`],
 //!   [`ResizeError`], [`ShutdownTimeout`].
 //!
+//! - [`controller`]: the pure state machine `Observation -> Decision`, the [`DecisionPolicy`]
+//!   trait and [`ControllerConfig`] (the seed's nine settings, validated).
+//!
 //! The engine applies sizes and never decides them; a controller decides and never touches
 //! threads (see `ARCHITECTURE.md`).
 #![forbid(unsafe_code)]
 
+pub mod controller;
 mod engine;
 mod error;
 pub(crate) mod loom;
 
+pub use controller::{ConfigError, ControllerConfig, Decision, DecisionPolicy, Observation};
 pub use engine::{
     Builder, Counters, DEFAULT_MAX_WORKERS, DEFAULT_NAME, JoinHandle, JoinTimeoutError,
     MAX_WORKERS_LIMIT, Pool, RejectionPolicy, WorkerStats, available_cores,

@@ -161,16 +161,28 @@ impl Builder {
             Err(BuildError::invalid(&self.name, key, value, problem))
         };
         if self.name.is_empty() || self.name.contains('\0') {
-            return bad("name", &format!("{:?}", self.name), "must be non-empty and contain no NUL".into());
+            return bad(
+                "name",
+                &format!("{:?}", self.name),
+                "must be non-empty and contain no NUL".into(),
+            );
         }
         if self.min == 0 {
             return bad("min_workers", &self.min, "must be at least 1".into());
         }
         if self.max > MAX_WORKERS_LIMIT {
-            return bad("max_workers", &self.max, format!("must be at most {MAX_WORKERS_LIMIT}"));
+            return bad(
+                "max_workers",
+                &self.max,
+                format!("must be at most {MAX_WORKERS_LIMIT}"),
+            );
         }
         if self.min > self.max {
-            return bad("min_workers", &self.min, format!("is greater than max_workers ({})", self.max));
+            return bad(
+                "min_workers",
+                &self.min,
+                format!("is greater than max_workers ({})", self.max),
+            );
         }
         let longest = super::worker::thread_name(&self.name, self.max - 1);
         if longest.len() > THREAD_NAME_LIMIT {
@@ -192,7 +204,10 @@ impl Builder {
             Some(n) if n < self.min || n > self.max => bad(
                 "workers",
                 &n,
-                format!("must be within min_workers ({}) and max_workers ({})", self.min, self.max),
+                format!(
+                    "must be within min_workers ({}) and max_workers ({})",
+                    self.min, self.max
+                ),
             ),
             Some(n) => Ok(n),
             None => Ok(available_cores().clamp(self.min, self.max)),

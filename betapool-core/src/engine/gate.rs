@@ -35,7 +35,9 @@ pub(crate) enum Left {
 
 impl Gate {
     pub(crate) fn new() -> Gate {
-        Gate { state: AtomicUsize::new(0) }
+        Gate {
+            state: AtomicUsize::new(0),
+        }
     }
 
     /// Passes the gate unless it is closed.
@@ -57,7 +59,11 @@ impl Gate {
     fn exit(&self) -> Left {
         // AcqRel: the push before leaving happens-before a worker that sees the gate drained.
         let prev = self.state.fetch_sub(ONE, Ordering::AcqRel);
-        if prev == CLOSED | ONE { Left::LastOut } else { Left::Quietly }
+        if prev == CLOSED | ONE {
+            Left::LastOut
+        } else {
+            Left::Quietly
+        }
     }
 
     /// Closes the gate. Returns `true` the first time.

@@ -47,7 +47,12 @@ impl<T> Cell<T> {
 /// Creates the two sides of a task's result.
 pub(crate) fn pair<T>() -> (Completion<T>, JoinHandle<T>) {
     let cell = Arc::new(Cell {
-        slot: Mutex::new(Slot { result: None, waker: None, blocked: 0, taken: false }),
+        slot: Mutex::new(Slot {
+            result: None,
+            waker: None,
+            blocked: 0,
+            taken: false,
+        }),
         ready: Condvar::new(),
         done: AtomicBool::new(false),
     });
@@ -125,7 +130,11 @@ impl<T> JoinHandle<T> {
         let mut slot = self.cell.lock();
         slot.blocked += 1;
         while slot.result.is_none() {
-            slot = self.cell.ready.wait(slot).unwrap_or_else(PoisonError::into_inner);
+            slot = self
+                .cell
+                .ready
+                .wait(slot)
+                .unwrap_or_else(PoisonError::into_inner);
         }
         slot.blocked -= 1;
         take(&mut slot)
@@ -209,7 +218,9 @@ impl<T> Future for JoinHandle<T> {
 
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JoinHandle").field("finished", &self.is_finished()).finish()
+        f.debug_struct("JoinHandle")
+            .field("finished", &self.is_finished())
+            .finish()
     }
 }
 

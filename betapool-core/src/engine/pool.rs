@@ -61,7 +61,9 @@ impl Pool {
         id: usize,
         initial: usize,
     ) -> Result<Pool, BuildError> {
-        let pool = Pool { shared: Arc::new(Shared::new(config, capacity, id)) };
+        let pool = Pool {
+            shared: Arc::new(Shared::new(config, capacity, id)),
+        };
         if let Err(e) = pool.set_target(initial) {
             pool.shutdown_now();
             return Err(e.into_build_error());
@@ -342,7 +344,11 @@ impl Pool {
     pub fn shutdown_timeout(&self, timeout: Duration) -> Result<(), ShutdownTimeout> {
         self.shared.begin_shutdown(ShutdownMode::Graceful);
         let live = self.wait_and_join(Some(timeout));
-        if live == 0 { Ok(()) } else { Err(ShutdownTimeout::new(self.name(), live, self.queued())) }
+        if live == 0 {
+            Ok(())
+        } else {
+            Err(ShutdownTimeout::new(self.name(), live, self.queued()))
+        }
     }
 
     fn wait_and_join(&self, timeout: Option<Duration>) -> usize {

@@ -342,12 +342,12 @@ impl Shared {
         slot.exited.store(true, Ordering::Relaxed);
         // A retiring worker may have been woken for a task it will not run: pass the wake-up
         // on so the task is not stranded behind idle workers.
-        if !self.queue.is_empty() {
-            if let Some(w) = st.idle.pop() {
-                self.idle_count.fetch_sub(1, Ordering::SeqCst);
-                st.woken.push(w.index);
-                w.wake.notify_one();
-            }
+        if !self.queue.is_empty()
+            && let Some(w) = st.idle.pop()
+        {
+            self.idle_count.fetch_sub(1, Ordering::SeqCst);
+            st.woken.push(w.index);
+            w.wake.notify_one();
         }
         self.exited.notify_all();
     }
@@ -375,7 +375,9 @@ impl Shared {
         }
         let mut new = Vec::new();
         while st.live < target {
-            let Some(index) = st.in_use.iter().position(|u| !u) else { break };
+            let Some(index) = st.in_use.iter().position(|u| !u) else {
+                break;
+            };
             st.in_use[index] = true;
             let slot = Arc::new(WorkerSlot {
                 index,
@@ -474,6 +476,9 @@ impl Shared {
     /// A snapshot of every live worker's counters.
     pub(crate) fn worker_stats(&self) -> Vec<super::counters::WorkerStats> {
         let st = self.lock();
-        st.workers.iter().map(|w| w.counters.snapshot(w.index)).collect()
+        st.workers
+            .iter()
+            .map(|w| w.counters.snapshot(w.index))
+            .collect()
     }
 }

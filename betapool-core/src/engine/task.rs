@@ -43,14 +43,21 @@ where
     T: Send + 'static,
 {
     pub(crate) fn new(f: F, completion: Completion<T>) -> Job<F, T> {
-        Job { f: Some(f), completion: Some(completion) }
+        Job {
+            f: Some(f),
+            completion: Some(completion),
+        }
     }
 
     /// Runs the closure here and now (also used by the caller-runs policy).
     pub(crate) fn run_here(mut self, count: &dyn Fn(Outcome)) {
         let Some(f) = self.f.take() else { return };
         let result = catch_unwind(AssertUnwindSafe(f));
-        count(if result.is_ok() { Outcome::Completed } else { Outcome::Panicked });
+        count(if result.is_ok() {
+            Outcome::Completed
+        } else {
+            Outcome::Panicked
+        });
         if let Some(c) = self.completion.take() {
             c.complete(result.map_err(JoinError::panic));
         }

@@ -30,7 +30,10 @@ pub(crate) fn thread_name(prefix: &str, index: usize) -> String {
 }
 
 /// Starts the thread of `slot`.
-pub(crate) fn spawn(shared: &Arc<Shared>, slot: Arc<WorkerSlot>) -> io::Result<thread::JoinHandle<()>> {
+pub(crate) fn spawn(
+    shared: &Arc<Shared>,
+    slot: Arc<WorkerSlot>,
+) -> io::Result<thread::JoinHandle<()>> {
     let mut builder = thread::Builder::new().name(thread_name(&shared.config.name, slot.index));
     if let Some(size) = shared.config.stack_size {
         builder = builder.stack_size(size);
@@ -88,10 +91,10 @@ fn run_task(shared: &Shared, slot: &WorkerSlot, task: Task) {
 
 /// Runs a start/stop hook; a panicking hook is counted, never fatal.
 fn run_hook(shared: &Shared, hook: Option<&Hook>) {
-    if let Some(hook) = hook {
-        if catch_unwind(AssertUnwindSafe(|| hook())).is_err() {
-            PoolCounters::bump(&shared.counters.hook_panics);
-        }
+    if let Some(hook) = hook
+        && catch_unwind(AssertUnwindSafe(|| hook())).is_err()
+    {
+        PoolCounters::bump(&shared.counters.hook_panics);
     }
 }
 
@@ -100,10 +103,13 @@ fn os_tid() -> u64 {
     #[cfg(all(target_os = "linux", not(loom)))]
     {
         // `/proc/thread-self` links to `<pid>/task/<tid>`: the tid without libc or unsafe code.
-        if let Ok(link) = std::fs::read_link("/proc/thread-self") {
-            if let Some(tid) = link.file_name().and_then(|n| n.to_str()).and_then(|n| n.parse().ok()) {
-                return tid;
-            }
+        if let Ok(link) = std::fs::read_link("/proc/thread-self")
+            && let Some(tid) = link
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.parse().ok())
+        {
+            return tid;
         }
     }
     0
