@@ -20,6 +20,8 @@ pub mod controller;
 mod engine;
 mod error;
 pub(crate) mod loom;
+#[cfg(all(test, loom))]
+mod tests;
 
 pub use controller::{ConfigError, ControllerConfig, Decision, DecisionPolicy, Observation};
 pub use engine::{

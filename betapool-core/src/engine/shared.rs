@@ -340,8 +340,10 @@ impl Shared {
         }
         st.in_use[slot.index] = false;
         slot.exited.store(true, Ordering::Relaxed);
-        // A retiring worker may have been woken for a task it will not run: pass the wake-up
-        // on so the task is not stranded behind idle workers.
+        // A retiring worker may have been woken for a task it will not run. `retarget` wakes
+        // as many idle workers as there are surplus ones, so another woken worker normally
+        // takes it; passing the wake-up on anyway keeps "no stranded task" true without relying
+        // on that count (belt and braces: the loom model passes with or without it).
         if !self.queue.is_empty()
             && let Some(w) = st.idle.pop()
         {

@@ -15,7 +15,7 @@ use super::task::{Outcome, Task};
 
 crate::loom::thread_local! {
     /// The id of the pool whose worker this thread is (0 for any other thread).
-    static CURRENT_POOL: Cell<usize> = const { Cell::new(0) };
+    static CURRENT_POOL: Cell<usize> = Cell::new(0);
 }
 
 /// Whether the calling thread is a worker of the pool `id`.
