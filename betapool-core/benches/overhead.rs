@@ -24,7 +24,11 @@ struct Latch {
 
 impl Latch {
     fn new(n: usize) -> Arc<Latch> {
-        Arc::new(Latch { left: AtomicUsize::new(n), done: Mutex::new(false), cv: Condvar::new() })
+        Arc::new(Latch {
+            left: AtomicUsize::new(n),
+            done: Mutex::new(false),
+            cv: Condvar::new(),
+        })
     }
 
     fn count_down(&self) {
@@ -60,7 +64,11 @@ fn no_op_tasks(c: &mut Criterion) {
     group.throughput(Throughput::Elements(BATCH as u64));
     group.sample_size(30);
 
-    let pool = betapool_core::Builder::new().min_workers(WORKERS).max_workers(WORKERS).build().unwrap();
+    let pool = betapool_core::Builder::new()
+        .min_workers(WORKERS)
+        .max_workers(WORKERS)
+        .build()
+        .unwrap();
     group.bench_function(BenchmarkId::new("betapool_execute", WORKERS), |b| {
         b.iter_custom(|iters| {
             batches(iters, |latch| {
@@ -93,7 +101,11 @@ fn submit_contention(c: &mut Criterion) {
     let mut group = c.benchmark_group("submitters");
     group.sample_size(20);
     let pool = Arc::new(
-        betapool_core::Builder::new().min_workers(WORKERS).max_workers(WORKERS).build().unwrap(),
+        betapool_core::Builder::new()
+            .min_workers(WORKERS)
+            .max_workers(WORKERS)
+            .build()
+            .unwrap(),
     );
     for submitters in [1usize, 16] {
         let per = BATCH / submitters;

@@ -1,1 +1,37 @@
-fn main() {}
+//! Project automation, run as `cargo xtask <task>` (the alias lives in `.cargo/config.toml`).
+//!
+//! - `cargo xtask loom`: the loom models of the engine (release, `--cfg loom`, 2 preemptions).
+//! - `cargo xtask bench`: the criterion micro-benchmarks, then a side-by-side summary.
+//! - `cargo xtask ci`: everything `.ci/run` checks (format, lints, tests, docs, loom, benches
+//!   build).
+
+mod bench;
+mod ci;
+mod cmd;
+mod loom;
+
+use anyhow::{Result, bail};
+
+const USAGE: &str = "usage: cargo xtask <loom | bench [--quick] | ci>";
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("xtask: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = &args.get(1..).unwrap_or_default();
+    match args.first().map(String::as_str) {
+        Some("loom") => loom::run(rest),
+        Some("bench") => bench::run(rest),
+        Some("ci") => ci::run(rest),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown task `{other}`\n{USAGE}"),
+    }
+}

@@ -300,8 +300,8 @@ impl ControllerConfig {
         self
     }
 
-    /// Sets [`stabilization_window`](Self::stabilization_window); zero disables the
-    /// cool-down.
+    /// Sets [`stabilization_window`](Self::stabilization_window); it must be positive (use a
+    /// small window, not zero, for a fast-reacting controller).
     ///
     /// # Examples
     ///
@@ -339,7 +339,7 @@ impl ControllerConfig {
     /// It rejects: a zero `monitor_interval`; β thresholds that are NaN or outside
     /// [0, 1]; `beta_low_threshold >= beta_high_threshold`; zero scaling steps; CPU
     /// thresholds that are NaN or outside [0, 100]; and
-    /// `cpu_lower_threshold >= cpu_upper_threshold`. Fields are checked in declaration
+    /// `cpu_lower_threshold >= cpu_upper_threshold`; a zero `stabilization_window`. Fields are checked in declaration
     /// order, and each range before the ordering of its pair, so a NaN is reported as
     /// out of range.
     ///
@@ -379,9 +379,15 @@ impl ControllerConfig {
             ("cpu_lower_threshold", self.cpu_lower_threshold),
             ("cpu_upper_threshold", self.cpu_upper_threshold),
         )?;
-        // A zero `stabilization_window` is deliberately accepted: it means "no
-        // cool-down", which a fast-reacting policy wants. `warmup_task_count` has no bad
-        // values for the same reason.
+        // Both intervals must be positive (the seed's intervals are periods of time, and a
+        // zero window would let a noisy signal flap the pool every tick); a fast policy sets a
+        // small window instead. `warmup_task_count` has no bad values: 0 means "no warm-up".
+        if self.stabilization_window.is_zero() {
+            return Err(ConfigError::zero_interval(
+                "stabilization_window",
+                self.stabilization_window,
+            ));
+        }
         Ok(())
     }
 }

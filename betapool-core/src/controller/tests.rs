@@ -68,6 +68,15 @@ fn zero_monitor_interval_is_rejected() {
 }
 
 #[test]
+fn zero_stabilization_window_is_rejected() {
+    assert_rejects(
+        ControllerConfig::default().stabilization_window(Duration::ZERO),
+        "stabilization_window",
+        "stabilization_window (0ns) must be greater than zero",
+    );
+}
+
+#[test]
 fn beta_high_threshold_outside_unit_interval_is_rejected() {
     let base = ControllerConfig::default;
     assert_rejects(
@@ -196,13 +205,13 @@ fn cpu_lower_must_be_below_cpu_upper() {
 }
 
 #[test]
-fn inclusive_range_ends_and_zero_windows_are_accepted() {
+fn inclusive_range_ends_and_tiny_windows_are_accepted() {
     let config = ControllerConfig::default()
         .beta_low_threshold(0.0)
         .beta_high_threshold(1.0)
         .cpu_lower_threshold(0.0)
         .cpu_upper_threshold(100.0)
-        .stabilization_window(Duration::ZERO)
+        .stabilization_window(Duration::from_nanos(1))
         .warmup_task_count(0)
         .monitor_interval(Duration::from_nanos(1));
     assert_eq!(config.validate(), Ok(()));
@@ -701,7 +710,7 @@ mod serde_format {
     fn config_round_trips() {
         let config = ControllerConfig::default()
             .monitor_interval(Duration::from_nanos(8_000_001))
-            .stabilization_window(Duration::ZERO)
+            .stabilization_window(Duration::from_millis(1))
             .beta_high_threshold(0.85);
         let text = serde_json::to_string(&config).unwrap();
         let back: ControllerConfig = serde_json::from_str(&text).unwrap();

@@ -1,0 +1,54 @@
+//! Unit tests of the timing wrapper: samples, ids, and panics passing through unchanged.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use betapool_metrics::MetricsCollector;
+
+use super::{Recorder, panic_message};
+
+#[test]
+fn smoke_records_a_success_sample() {
+    let recorder = Arc::new(Recorder::new(MetricsCollector::default()));
+    let task = recorder.wrap(|| 7);
+    assert_eq!(task(), 7);
+    let collector = recorder.lock();
+    let sample = collector.window().next().expect("one sample");
+    assert_eq!(sample.task_id, 0);
+    assert!(sample.success);
+    assert_eq!(sample.cpu_time, None);
+    assert_eq!(sample.blocking_ratio, None);
+}
+
+#[test]
+fn ids_follow_wrapping_order_not_running_order() {
+    let recorder = Arc::new(Recorder::new(MetricsCollector::default()));
+    let first = recorder.wrap(|| ());
+    let second = recorder.wrap(|| ());
+    second();
+    first();
+    let ids: Vec<u64> = recorder.lock().window().map(|s| s.task_id).collect();
+    assert_eq!(ids, [1, 0]);
+}
+
+#[test]
+fn panic_is_recorded_then_resumed_with_the_same_payload() {
+    let recorder = Arc::new(Recorder::new(MetricsCollector::default()));
+    let task = recorder.wrap(|| -> u8 { std::panic::panic_any(String::from("bad input 3")) });
+    let payload = catch_unwind(AssertUnwindSafe(task)).expect_err("the panic goes through");
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("bad input 3")
+    );
+    let collector = recorder.lock();
+    let sample = collector.window().next().expect("one sample");
+    assert!(!sample.success);
+    assert_eq!(sample.error_message.as_deref(), Some("bad input 3"));
+}
+
+#[test]
+fn panic_message_reads_str_string_and_other_payloads() {
+    assert_eq!(panic_message(&"static"), "static");
+    assert_eq!(panic_message(&String::from("owned")), "owned");
+    assert_eq!(panic_message(&42_u32), "<non-string panic payload>");
+}

@@ -1,0 +1,122 @@
+//! `cargo xtask bench`: runs the criterion benches and prints the figures side by side.
+//!
+//! Criterion writes each benchmark's estimates to `target/criterion/<group>/<id>/new/`; this task
+//! reads the medians back so that the numbers quoted in the README come from one command and one
+//! run. `--quick` shortens every benchmark (criterion's `--quick`) for a smoke run.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cmd;
+
+/// Benchmarks compared in the summary: (group, id, label).
+const ROWS: &[(&str, &str, &str)] = &[
+    (
+        "no_op_task",
+        "betapool_execute/2",
+        "betapool execute, 2 workers",
+    ),
+    (
+        "no_op_task",
+        "betapool_spawn/2",
+        "betapool spawn (handle dropped), 2 workers",
+    ),
+    (
+        "no_op_task",
+        "threadpool_execute/2",
+        "threadpool crate execute, 2 workers",
+    ),
+    (
+        "submitters",
+        "threads/1",
+        "betapool execute, 1 submitting thread",
+    ),
+    (
+        "submitters",
+        "threads/16",
+        "betapool execute, 16 submitting threads",
+    ),
+];
+
+/// Tasks per criterion iteration in `benches/overhead.rs`.
+const BATCH: f64 = 10_000.0;
+
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    let quick = match args {
+        [] => false,
+        [flag] if flag == "--quick" => true,
+        _ => bail!("unknown arguments {args:?}; usage: cargo xtask bench [--quick]"),
+    };
+    let mut bench = cmd::cargo(&[
+        "bench",
+        "--package",
+        "betapool-core",
+        "--bench",
+        "overhead",
+        "--",
+    ]);
+    if quick {
+        bench.arg("--quick");
+    }
+    cmd::run(bench)?;
+    let summary = summary(&cmd::root().join("target/criterion"))?;
+    let out = cmd::root().join("target/bench");
+    fs::create_dir_all(&out)?;
+    fs::write(out.join("overhead.md"), &summary)?;
+    println!("{summary}");
+    println!("(written to target/bench/overhead.md)");
+    Ok(())
+}
+
+/// One benchmark's median and its confidence interval, per task, in nanoseconds.
+struct Estimate {
+    median: f64,
+    low: f64,
+    high: f64,
+}
+
+fn read_estimate(dir: &Path) -> Result<Estimate> {
+    let path = dir.join("new/estimates.json");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let median = &json["median"];
+    let get = |v: &serde_json::Value, what: &str| {
+        v.as_f64()
+            .with_context(|| format!("{}: no {what}", path.display()))
+    };
+    Ok(Estimate {
+        median: get(&median["point_estimate"], "median")? / BATCH,
+        low: get(&median["confidence_interval"]["lower_bound"], "lower bound")? / BATCH,
+        high: get(&median["confidence_interval"]["upper_bound"], "upper bound")? / BATCH,
+    })
+}
+
+fn summary(criterion: &Path) -> Result<String> {
+    let mut s = String::new();
+    writeln!(
+        s,
+        "| benchmark | ns per task (median) | 95 % CI of the median |"
+    )?;
+    writeln!(s, "|---|---:|---:|")?;
+    let mut medians = Vec::new();
+    for (group, id, label) in ROWS {
+        let e = read_estimate(&criterion.join(group).join(id))?;
+        writeln!(
+            s,
+            "| {label} | {:.0} | {:.0}–{:.0} |",
+            e.median, e.low, e.high
+        )?;
+        medians.push(e.median);
+    }
+    writeln!(s)?;
+    writeln!(
+        s,
+        "betapool execute / threadpool execute = {:.2}× (target ≤ 1.5×)",
+        medians[0] / medians[2]
+    )?;
+    Ok(s)
+}
