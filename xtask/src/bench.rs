@@ -71,11 +71,14 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// One benchmark's median and its confidence interval, per task, in nanoseconds.
+/// One benchmark's median, its confidence interval and the fastest and slowest sample, per
+/// task, in nanoseconds.
 struct Estimate {
     median: f64,
     low: f64,
     high: f64,
+    min: f64,
+    max: f64,
 }
 
 fn read_estimate(dir: &Path) -> Result<Estimate> {
@@ -88,7 +91,32 @@ fn read_estimate(dir: &Path) -> Result<Estimate> {
         v.as_f64()
             .with_context(|| format!("{}: no {what}", path.display()))
     };
+    // Each sample is `times[i]` nanoseconds for `iters[i]` batches.
+    let path = dir.join("new/sample.json");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let sample: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let column = |key: &str| -> Result<Vec<f64>> {
+        sample[key]
+            .as_array()
+            .with_context(|| format!("{}: no {key}", path.display()))?
+            .iter()
+            .map(|v| {
+                v.as_f64()
+                    .with_context(|| format!("{}: bad {key}", path.display()))
+            })
+            .collect()
+    };
+    let per_task: Vec<f64> = column("times")?
+        .iter()
+        .zip(column("iters")?)
+        .map(|(t, i)| t / i / BATCH)
+        .collect();
+    let min = per_task.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = per_task.iter().copied().fold(0.0, f64::max);
     Ok(Estimate {
+        min,
+        max,
         median: get(&median["point_estimate"], "median")? / BATCH,
         low: get(&median["confidence_interval"]["lower_bound"], "lower bound")? / BATCH,
         high: get(&median["confidence_interval"]["upper_bound"], "upper bound")? / BATCH,
@@ -99,16 +127,16 @@ fn summary(criterion: &Path) -> Result<String> {
     let mut s = String::new();
     writeln!(
         s,
-        "| benchmark | ns per task (median) | 95 % CI of the median |"
+        "| benchmark | ns per task (median) | 95 % CI of the median | min–max of samples |"
     )?;
-    writeln!(s, "|---|---:|---:|")?;
+    writeln!(s, "|---|---:|---:|---:|")?;
     let mut medians = Vec::new();
     for (group, id, label) in ROWS {
         let e = read_estimate(&criterion.join(group).join(id))?;
         writeln!(
             s,
-            "| {label} | {:.0} | {:.0}–{:.0} |",
-            e.median, e.low, e.high
+            "| {label} | {:.0} | {:.0}–{:.0} | {:.0}–{:.0} |",
+            e.median, e.low, e.high, e.min, e.max
         )?;
         medians.push(e.median);
     }
