@@ -242,7 +242,12 @@ pub struct JoinError {
 
 enum JoinRepr {
     Cancelled,
-    Panic(Box<dyn Any + Send + 'static>),
+    /// The payload sits in a mutex only so that `JoinError` is `Sync` (and so fits in
+    /// `anyhow::Error` and friends); the message is copied out once, so reading it needs no lock.
+    Panic {
+        message: Option<String>,
+        payload: std::sync::Mutex<Box<dyn Any + Send + 'static>>,
+    },
 }
 
 impl JoinError {
@@ -253,14 +258,21 @@ impl JoinError {
     }
 
     pub(crate) fn panic(payload: Box<dyn Any + Send + 'static>) -> JoinError {
+        let message = payload
+            .downcast_ref::<&'static str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned());
         JoinError {
-            repr: JoinRepr::Panic(payload),
+            repr: JoinRepr::Panic {
+                message,
+                payload: std::sync::Mutex::new(payload),
+            },
         }
     }
 
     /// Whether the task panicked.
     pub fn is_panic(&self) -> bool {
-        matches!(self.repr, JoinRepr::Panic(_))
+        matches!(self.repr, JoinRepr::Panic { .. })
     }
 
     /// Whether the task was cancelled (by `shutdown_now`, or rejected by a shut-down or full pool)
@@ -272,10 +284,7 @@ impl JoinError {
     /// The panic message, when the payload is a string (as `panic!("...")` makes it).
     pub fn panic_message(&self) -> Option<&str> {
         match &self.repr {
-            JoinRepr::Panic(p) => p
-                .downcast_ref::<&'static str>()
-                .copied()
-                .or_else(|| p.downcast_ref::<String>().map(String::as_str)),
+            JoinRepr::Panic { message, .. } => message.as_deref(),
             JoinRepr::Cancelled => None,
         }
     }
@@ -284,7 +293,9 @@ impl JoinError {
     /// A cancellation is handed back as `Err(self)`.
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
         match self.repr {
-            JoinRepr::Panic(p) => Ok(p),
+            JoinRepr::Panic { payload, .. } => Ok(payload
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)),
             JoinRepr::Cancelled => Err(self),
         }
     }
@@ -294,7 +305,7 @@ impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.repr {
             JoinRepr::Cancelled => f.write_str("JoinError::Cancelled"),
-            JoinRepr::Panic(_) => {
+            JoinRepr::Panic { .. } => {
                 write!(
                     f,
                     "JoinError::Panic({:?})",
@@ -309,7 +320,7 @@ impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.repr {
             JoinRepr::Cancelled => f.write_str("the task was cancelled before it ran"),
-            JoinRepr::Panic(_) => match self.panic_message() {
+            JoinRepr::Panic { .. } => match self.panic_message() {
                 Some(m) => write!(f, "the task panicked: {m}"),
                 None => f.write_str("the task panicked"),
             },

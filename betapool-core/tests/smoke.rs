@@ -8,7 +8,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
 
-use betapool_core::{Builder, JoinTimeoutError, RejectionPolicy};
+use betapool_core::{Builder, JoinHandle, JoinTimeoutError, Pool, RejectionPolicy};
 
 /// A minimal executor: polls a future on this thread, parking between wake-ups. Enough to show
 /// that a `JoinHandle` can be awaited without any runtime.
@@ -269,6 +269,20 @@ fn thread_spawn_failure_is_an_error_not_a_panic() {
     );
 }
 
+/// Occupies a one-worker pool until the returned barrier is waited on, and returns once the
+/// worker has taken the blocking task, so the queue is empty and the caller's to fill.
+fn hold_the_only_worker(pool: &Pool) -> (Arc<Barrier>, JoinHandle<()>) {
+    let gate = Arc::new(Barrier::new(2));
+    let g = gate.clone();
+    let blocker = pool.spawn(move || {
+        g.wait();
+    });
+    while pool.queued() != 0 {
+        thread::yield_now();
+    }
+    (gate, blocker)
+}
+
 #[test]
 fn bounded_queue_reject_hands_the_task_back() {
     let pool = Builder::new()
@@ -277,15 +291,7 @@ fn bounded_queue_reject_hands_the_task_back() {
         .rejection_policy(RejectionPolicy::Reject)
         .build()
         .unwrap();
-    let gate = Arc::new(Barrier::new(2));
-    let g = gate.clone();
-    let blocker = pool.spawn(move || {
-        g.wait();
-    });
-    // Wait until the worker holds the blocker, so the queue is empty and ours to fill.
-    while pool.queued() != 0 {
-        thread::yield_now();
-    }
+    let (gate, blocker) = hold_the_only_worker(&pool);
     let a = pool.try_spawn(|| 1).unwrap();
     let b = pool.try_spawn(|| 2).unwrap();
     let refused = pool.try_spawn(|| 3).unwrap_err();
@@ -314,14 +320,7 @@ fn bounded_queue_caller_runs_on_the_submitter() {
         .rejection_policy(RejectionPolicy::CallerRuns)
         .build()
         .unwrap();
-    let gate = Arc::new(Barrier::new(2));
-    let g = gate.clone();
-    let blocker = pool.spawn(move || {
-        g.wait();
-    });
-    while pool.queued() != 0 {
-        thread::yield_now();
-    }
+    let (gate, blocker) = hold_the_only_worker(&pool);
     let queued = pool.spawn(|| thread::current().id());
     let here = pool.spawn(|| thread::current().id()).join().unwrap();
     assert_eq!(
@@ -440,4 +439,33 @@ fn shutdown_timeout_reports_stuck_workers() {
     stuck.join().unwrap();
     pool.shutdown_timeout(Duration::from_secs(60)).unwrap();
     assert_eq!(pool.live_workers(), 0);
+}
+
+#[test]
+fn pool_and_handles_can_be_shared_across_threads() {
+    fn is_send_sync<T: Send + Sync>() {}
+    fn is_send<T: Send>() {}
+    is_send_sync::<Pool>();
+    is_send_sync::<JoinHandle<String>>();
+    is_send::<betapool_core::SpawnError<fn()>>();
+    is_send_sync::<betapool_core::JoinError>();
+    is_send_sync::<betapool_core::BuildError>();
+}
+
+#[test]
+fn a_panic_payload_can_be_resumed() {
+    let pool = Builder::new().workers(1).build().unwrap();
+    let err = pool
+        .spawn(|| std::panic::panic_any(17u8))
+        .join()
+        .unwrap_err();
+    assert_eq!(err.panic_message(), None, "not a string payload");
+    assert_eq!(err.to_string(), "the task panicked");
+    let payload = err.try_into_panic().unwrap();
+    assert_eq!(payload.downcast_ref::<u8>(), Some(&17));
+    let resumed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        std::panic::resume_unwind(payload)
+    }))
+    .unwrap_err();
+    assert_eq!(resumed.downcast_ref::<u8>(), Some(&17));
 }

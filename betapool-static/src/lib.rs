@@ -45,3 +45,8 @@ pub use metrics::ExecutorMetrics;
 
 pub use betapool_core::{JoinError, JoinHandle, RejectionPolicy, ShutdownTimeout};
 pub use betapool_metrics::{PoolStats, TaskRecord};
+
+/// The README's examples, compiled and run as doc tests so they cannot go stale.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
