@@ -1,7 +1,9 @@
 //! Project automation, run as `cargo xtask <task>` (the alias lives in `.cargo/config.toml`).
 //!
 //! - `cargo xtask loom`: the loom models of the engine (release, `--cfg loom`, 2 preemptions).
-//! - `cargo xtask bench`: the criterion micro-benchmarks, then a side-by-side summary.
+//! - `cargo xtask bench [--quick]`: the static oracle sweep and the peer pools on every
+//!   workload, each configuration in its own process, then the criterion micro-benchmarks;
+//!   writes `target/bench/`.
 //! - `cargo xtask ci`: everything `.ci/run` checks (format, lints, tests, docs, loom, benches
 //!   build).
 
@@ -9,10 +11,11 @@ mod bench;
 mod ci;
 mod cmd;
 mod loom;
+mod micro;
 
 use anyhow::{Result, bail};
 
-const USAGE: &str = "usage: cargo xtask <loom | bench [--quick] | ci>";
+const USAGE: &str = "usage: cargo xtask <loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] | ci>";
 
 fn main() {
     if let Err(e) = run() {

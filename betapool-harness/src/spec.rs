@@ -1,0 +1,87 @@
+//! `pool_from_spec`: a pool from its command-line form, such as `static:32`.
+
+use crate::error::HarnessError;
+use crate::executor::{Executor, StaticExecutor};
+
+/// The largest static pool a spec may ask for. The benchmark's oracle sweep stops at 512;
+/// thousands of threads are a typo, and each costs a stack's worth of address space.
+pub const MAX_STATIC_WORKERS: usize = 4096;
+
+/// Builds a pool from the whole spec (for messages) and the text after the colon, if any.
+type BuildPool = fn(spec: &str, argument: Option<&str>) -> Result<Box<dyn Executor>, HarnessError>;
+
+/// One kind of pool a spec can name. To add a kind, add a row to [`POOL_KINDS`].
+struct PoolKind {
+    /// The word before the colon.
+    name: &'static str,
+    /// How to write it, for error messages.
+    usage: &'static str,
+    /// Builds the pool.
+    build: BuildPool,
+}
+
+/// Every kind of pool [`pool_from_spec`] knows.
+const POOL_KINDS: &[PoolKind] = &[PoolKind {
+    name: "static",
+    usage: "static:N (N in 1..=4096)",
+    build: build_static,
+}];
+
+/// The pool a spec names: `static:N` (N in `1..=4096`) for now.
+///
+/// The error names the spec and, for an unknown kind, lists the known ones.
+///
+/// # Examples
+///
+/// ```
+/// use betapool_harness::pool_from_spec;
+///
+/// let pool = pool_from_spec("static:8")?;
+/// assert_eq!(pool.name(), "static:8");
+/// pool.shutdown();
+///
+/// let err = pool_from_spec("elastic:8").unwrap_err();
+/// assert_eq!(err.to_string(), "unknown pool spec `elastic:8`; known kinds: static:N (N in 1..=4096)");
+/// # Ok::<(), betapool_harness::HarnessError>(())
+/// ```
+pub fn pool_from_spec(spec: &str) -> Result<Box<dyn Executor>, HarnessError> {
+    let trimmed = spec.trim();
+    let (name, argument) = match trimmed.split_once(':') {
+        Some((name, argument)) => (name.trim(), Some(argument.trim())),
+        None => (trimmed, None),
+    };
+    match POOL_KINDS
+        .iter()
+        .find(|kind| kind.name.eq_ignore_ascii_case(name))
+    {
+        Some(kind) => (kind.build)(spec, argument),
+        None => {
+            let known: Vec<&str> = POOL_KINDS.iter().map(|kind| kind.usage).collect();
+            Err(HarnessError::unknown_pool(spec, known.join(", ")))
+        }
+    }
+}
+
+/// `static:N`.
+fn build_static(spec: &str, argument: Option<&str>) -> Result<Box<dyn Executor>, HarnessError> {
+    let expected = format!("N must be an integer in 1..={MAX_STATIC_WORKERS}");
+    let Some(argument) = argument else {
+        return Err(HarnessError::bad_pool_argument(
+            spec,
+            format!("{expected}, as in `static:32`"),
+        ));
+    };
+    match argument.parse::<usize>() {
+        Ok(workers) if (1..=MAX_STATIC_WORKERS).contains(&workers) => {
+            let pool = StaticExecutor::new(workers)?;
+            Ok(Box::new(pool))
+        }
+        _ => Err(HarnessError::bad_pool_argument(
+            spec,
+            format!("{expected}, got `{argument}`"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests;
