@@ -469,3 +469,24 @@ fn a_panic_payload_can_be_resumed() {
     .unwrap_err();
     assert_eq!(resumed.downcast_ref::<u8>(), Some(&17));
 }
+
+#[test]
+fn worker_stats_show_the_task_in_progress() {
+    let pool = Builder::new().workers(1).build().unwrap();
+    let (tx, rx) = mpsc::channel::<()>();
+    let (started_tx, started_rx) = mpsc::channel::<()>();
+    let h = pool.spawn(move || {
+        started_tx.send(()).unwrap();
+        let _ = rx.recv();
+    });
+    started_rx.recv().unwrap();
+    let stats = pool.worker_stats();
+    assert!(stats[0].in_task_for.is_some(), "the worker is inside a task");
+    assert!(stats[0].busy_now() >= stats[0].busy);
+    tx.send(()).unwrap();
+    h.join().unwrap();
+    // After the task the stamp is cleared (the handle resolves after the counters are updated).
+    let stats = pool.worker_stats();
+    assert_eq!(stats[0].in_task_for, None);
+    assert_eq!(stats[0].completions, 1);
+}

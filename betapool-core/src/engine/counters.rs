@@ -75,6 +75,8 @@ pub(crate) struct WorkerCounters {
     pub(crate) panics: AtomicU64,
     /// The kernel's thread id (`gettid`), 0 until the worker has started or where unknown.
     pub(crate) os_tid: AtomicU64,
+    /// When the current task started, in ns since the pool's epoch; 0 between tasks.
+    pub(crate) task_started_ns: AtomicU64,
 }
 
 /// A snapshot of one live worker's counters, for a controller to difference between ticks.
@@ -99,17 +101,33 @@ pub struct WorkerStats {
     pub completions: u64,
     /// Tasks this worker ran that panicked.
     pub panics: u64,
+    /// How long the task the worker is running now has run, or `None` between tasks. Added to
+    /// `busy`, it gives the worker's busy time up to this instant (what a controller needs
+    /// when tasks are long), and a long value with a still CPU clock means a blocked worker.
+    pub in_task_for: Option<Duration>,
+}
+
+impl WorkerStats {
+    /// Busy time including the task running now: `busy + in_task_for`.
+    pub fn busy_now(&self) -> Duration {
+        self.busy + self.in_task_for.unwrap_or_default()
+    }
 }
 
 impl WorkerCounters {
-    pub(crate) fn snapshot(&self, index: usize) -> WorkerStats {
+    /// A snapshot, `now` being the time since the pool's epoch.
+    pub(crate) fn snapshot(&self, index: usize, now: Duration) -> WorkerStats {
         let tid = self.os_tid.load(Ordering::Relaxed);
+        let started = self.task_started_ns.load(Ordering::Relaxed);
+        let in_task_for =
+            (started != 0).then(|| now.saturating_sub(Duration::from_nanos(started)));
         WorkerStats {
             index,
             os_tid: (tid != 0).then_some(tid),
             busy: Duration::from_nanos(self.busy_ns.load(Ordering::Relaxed)),
             completions: self.completions.load(Ordering::Relaxed),
             panics: self.panics.load(Ordering::Relaxed),
+            in_task_for,
         }
     }
 }

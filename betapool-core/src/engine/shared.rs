@@ -118,6 +118,8 @@ pub(crate) struct Shared {
     /// Tells workers apart from other threads, so `shutdown` called from a task does not wait on
     /// its own thread.
     pub(crate) id: usize,
+    /// The origin of the per-worker `task_started_ns` stamps.
+    pub(crate) epoch: std::time::Instant,
 }
 
 /// What a worker should do after parking.
@@ -155,6 +157,7 @@ impl Shared {
             exited: Condvar::new(),
             counters: PoolCounters::default(),
             id,
+            epoch: std::time::Instant::now(),
         }
     }
 
@@ -477,10 +480,11 @@ impl Shared {
 impl Shared {
     /// A snapshot of every live worker's counters.
     pub(crate) fn worker_stats(&self) -> Vec<super::counters::WorkerStats> {
+        let now = std::time::Instant::now().saturating_duration_since(self.epoch);
         let st = self.lock();
         st.workers
             .iter()
-            .map(|w| w.counters.snapshot(w.index))
+            .map(|w| w.counters.snapshot(w.index, now))
             .collect()
     }
 }
