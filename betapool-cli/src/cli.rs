@@ -1,30 +1,20 @@
-//! The command line: clap types for every subcommand, and the parsers that reject bad flags.
+//! The command line: clap types for every subcommand, and the value parsers that reject bad
+//! flags with the flag named.
+//!
+//! Every setting is optional here, even those a run needs: a missing one may come from the
+//! `--config` file, and `config.rs` decides (flag, then file, then default) and reports what is
+//! still missing.
 
-use std::fmt::Display;
+use std::path::PathBuf;
 use std::str::FromStr;
 
+use betapool_workloads::{ArrivalSpec, Workload};
+use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
 
-/// The most tasks `demo` accepts per pool. The demo is a first look that should end in seconds;
-/// at 1 ms per task even one pool of 2 threads takes under a minute at this bound.
-pub(crate) const MAX_TASKS: usize = 100_000;
+use crate::settings::{check_scale, check_size, check_size_count, check_tasks, check_time_cap};
 
-/// The largest pool size `demo` accepts. Past a few thousand threads a 2-core machine spends its
-/// time scheduling, and a typo (an extra zero) should not ask the OS for 40 000 threads.
-pub(crate) const MAX_POOL_SIZE: usize = 4_096;
-
-/// How many sizes one `demo` run compares. The demo prints a table to read at a glance; a full
-/// sweep belongs to `cargo xtask bench`.
-pub(crate) const MAX_SIZES: usize = 32;
-
-/// The longest sleep per task, in milliseconds. Longer "I/O" only makes the demo slower without
-/// showing anything a 1 s sleep does not.
-pub(crate) const MAX_SLEEP_MS: u64 = 1_000;
-
-/// The longest CPU spin per task, in microseconds (0.1 s): more is a CPU benchmark, not a demo.
-pub(crate) const MAX_SPIN_US: u64 = 100_000;
-
-/// Run and compare betapool thread pools.
+/// Run and compare betapool thread pools on the benchmark's workloads.
 #[derive(Debug, Parser)]
 #[command(name = "betapool", version, about, propagate_version = true)]
 pub(crate) struct Cli {
@@ -35,63 +25,144 @@ pub(crate) struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Run one workload on static pools of several sizes and compare them in a table.
+    /// Run one pool on one workload and print what it measured.
     ///
-    /// Each task sleeps (an I/O stand-in) and then spins the CPU for a fixed amount of work, so
-    /// neither the smallest nor the largest pool is best.
+    /// Prints throughput, latency (submit to done), peak threads and CPU time, and the
+    /// throughput of each phase when the workload has several.
+    Run(RunArgs),
+    /// Sweep static pool sizes on one workload, plus any other pools, as a table and a chart.
+    ///
+    /// Runs one static pool per size, one after another in this process, then each pool given
+    /// with `--pools`; prints a table and writes an SVG chart of throughput against pool size.
+    Compare(CompareArgs),
+    /// The tour: three workloads on static pools of 2 to 512 threads, in about a minute.
+    ///
+    /// Shows that the best static pool size depends on the workload: prints a table per
+    /// workload and writes one SVG chart of throughput as a percentage of each workload's best.
     Demo(DemoArgs),
 }
 
-/// Flags of `betapool demo`. Numeric flags take negative numbers as values, so that
-/// `--tasks -3` is reported as a bad `--tasks` rather than as an unknown flag `-3`.
+/// Flags every subcommand has.
 #[derive(Debug, Clone, Args)]
-pub(crate) struct DemoArgs {
-    /// Tasks to run on each pool (1 to 100000).
-    #[arg(
-        long,
-        value_name = "N",
-        default_value = "4000",
-        value_parser = parse_tasks,
-        allow_negative_numbers = true
-    )]
-    pub(crate) tasks: usize,
+pub(crate) struct CommonArgs {
+    /// Seed of the workload's random choices; task i runs with seed ^ i [default: 42].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub(crate) seed: Option<u64>,
 
-    /// Pool sizes to compare, comma-separated (each 1 to 4096, at most 32 sizes).
-    #[arg(long, value_name = "LIST", default_value = "2,8,32,128", value_parser = parse_sizes)]
-    pub(crate) sizes: Sizes,
-
-    /// Milliseconds each task sleeps, standing in for I/O (0 to 1000).
-    #[arg(
-        long,
-        value_name = "MS",
-        default_value_t = 1,
-        value_parser = parse_sleep_ms,
-        allow_negative_numbers = true
-    )]
-    pub(crate) sleep_ms: u64,
-
-    /// Microseconds of CPU work each task does after its sleep (0 to 100000).
-    #[arg(
-        long,
-        value_name = "US",
-        default_value_t = 50,
-        value_parser = parse_spin_us,
-        allow_negative_numbers = true
-    )]
-    pub(crate) spin_us: u64,
-
-    /// Print the results as JSON instead of a table.
+    /// Print the reports as JSON on stdout instead of text.
     #[arg(long)]
     pub(crate) json: bool,
+
+    /// Read settings from this TOML file: keys named like the long flags with `_` for `-`
+    /// (`pool = "static:32"`, `time_cap_s = 10`, `sizes = [1, 2, 4]`). Flags override it;
+    /// relative paths in it are relative to the current directory.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
 }
 
-/// A checked list of pool sizes: non-empty, each within `1..=MAX_POOL_SIZE`.
+/// Flags of `betapool run`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RunArgs {
+    /// The pool, as the harness spells it, such as `static:32` (required, here or in --config).
+    #[arg(long, value_name = "SPEC")]
+    pub(crate) pool: Option<String>,
+
+    /// The named workload (required, here or in --config).
+    #[arg(long, value_name = "NAME", value_parser = workload_names())]
+    pub(crate) workload: Option<String>,
+
+    /// Run this many tasks instead of the workload's own count; phases keep their proportions.
+    #[arg(long, value_name = "N", value_parser = parse_tasks, allow_negative_numbers = true)]
+    pub(crate) tasks: Option<usize>,
+
+    /// Replace the workload's arrival process: `poisson:RATE` or
+    /// `burst:BURST_RATE,QUIET_RATE,BURST_S,QUIET_S` (rates per second, durations in seconds).
+    #[arg(long, value_name = "SPEC", value_parser = parse_arrival)]
+    pub(crate) arrival: Option<ArrivalSpec>,
+
+    /// Seconds after which the remaining tasks skip their work, so a slow pool ends [default: 60].
+    #[arg(long, value_name = "SECONDS", value_parser = parse_time_cap, allow_negative_numbers = true)]
+    pub(crate) time_cap_s: Option<f64>,
+
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+/// Flags of `betapool compare`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct CompareArgs {
+    /// The named workload (required, here or in --config).
+    #[arg(long, value_name = "NAME", value_parser = workload_names())]
+    pub(crate) workload: Option<String>,
+
+    /// Static pool sizes to sweep, comma-separated [default: 1,2,4,8,16,32,64,128,256,512].
+    #[arg(long, value_name = "LIST", value_parser = parse_sizes)]
+    pub(crate) sizes: Option<Sizes>,
+
+    /// Other pools to run on the same workload (self-sizing ones), comma-separated specs;
+    /// each is drawn as a horizontal line over the sweep.
+    #[arg(long, value_name = "SPECS", value_delimiter = ',')]
+    pub(crate) pools: Option<Vec<String>>,
+
+    /// Run this many tasks instead of the workload's own count; phases keep their proportions.
+    #[arg(long, value_name = "N", value_parser = parse_tasks, allow_negative_numbers = true)]
+    pub(crate) tasks: Option<usize>,
+
+    /// Replace the workload's arrival process: `poisson:RATE` or
+    /// `burst:BURST_RATE,QUIET_RATE,BURST_S,QUIET_S`.
+    #[arg(long, value_name = "SPEC", value_parser = parse_arrival)]
+    pub(crate) arrival: Option<ArrivalSpec>,
+
+    /// Seconds after which a run's remaining tasks skip their work, so the smallest pools of
+    /// the sweep end [default: 10].
+    #[arg(long, value_name = "SECONDS", value_parser = parse_time_cap, allow_negative_numbers = true)]
+    pub(crate) time_cap_s: Option<f64>,
+
+    /// Where to write the SVG chart [default: target/betapool/compare-WORKLOAD.svg].
+    #[arg(long, value_name = "PATH")]
+    pub(crate) out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+/// Flags of `betapool demo`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct DemoArgs {
+    /// Other pools to run besides the demo's static sizes, comma-separated specs.
+    #[arg(long, value_name = "SPECS", value_delimiter = ',')]
+    pub(crate) pools: Option<Vec<String>>,
+
+    /// Seconds after which a run's remaining tasks skip their work, so that no single run holds
+    /// the demo up on a slow or busy machine [default: 30].
+    #[arg(long, value_name = "SECONDS", value_parser = parse_time_cap, allow_negative_numbers = true)]
+    pub(crate) time_cap_s: Option<f64>,
+
+    /// Where to write the SVG chart [default: target/betapool/demo.svg].
+    #[arg(long, value_name = "PATH")]
+    pub(crate) out: Option<PathBuf>,
+
+    /// Multiplies every task count of the demo (0.01 for a quick smoke run) [default: 1].
+    #[arg(long, value_name = "FACTOR", hide = true, value_parser = parse_scale, allow_negative_numbers = true)]
+    pub(crate) scale: Option<f64>,
+
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+/// A checked list of static pool sizes (a newtype, so that clap takes the whole list as one
+/// value rather than one value per size).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Sizes(pub(crate) Vec<usize>);
 
+/// `--workload`'s parser: the names the workloads crate knows, listed in `--help`.
+fn workload_names() -> PossibleValuesParser {
+    PossibleValuesParser::new(Workload::NAMES.iter().copied())
+}
+
 /// Parses `--tasks`. clap prefixes the message with the flag and the value.
 fn parse_tasks(s: &str) -> Result<usize, String> {
-    parse_bounded(s, 1, MAX_TASKS)
+    check_tasks(whole_number(s)?)
 }
 
 /// Parses `--sizes`: a comma-separated list of pool sizes.
@@ -101,40 +172,43 @@ fn parse_sizes(s: &str) -> Result<Sizes, String> {
     }
     let sizes = s
         .split(',')
-        .map(|part| {
-            parse_bounded(part.trim(), 1, MAX_POOL_SIZE)
-                .map_err(|problem| format!("pool size {:?} {problem}", part.trim()))
-        })
+        .map(|part| whole_number(part.trim()).and_then(check_size))
         .collect::<Result<Vec<usize>, String>>()?;
-    if sizes.len() > MAX_SIZES {
-        return Err(format!(
-            "lists {} sizes; at most {MAX_SIZES} are compared in one run",
-            sizes.len()
-        ));
-    }
+    check_size_count(sizes.len())?;
     Ok(Sizes(sizes))
 }
 
-/// Parses `--sleep-ms`.
-fn parse_sleep_ms(s: &str) -> Result<u64, String> {
-    parse_bounded(s, 0, MAX_SLEEP_MS)
+/// Parses `--arrival`; the error quotes the spec and names the part at fault.
+fn parse_arrival(s: &str) -> Result<ArrivalSpec, String> {
+    s.parse::<ArrivalSpec>().map_err(|e| e.to_string())
 }
 
-/// Parses `--spin-us`.
-fn parse_spin_us(s: &str) -> Result<u64, String> {
-    parse_bounded(s, 0, MAX_SPIN_US)
+/// Parses `--time-cap-s`.
+fn parse_time_cap(s: &str) -> Result<f64, String> {
+    let seconds = number(s)?;
+    check_time_cap(seconds).map(|_| seconds)
 }
 
-/// Parses a whole number within `low..=high`, with a message that says what was expected.
-fn parse_bounded<T>(s: &str, low: T, high: T) -> Result<T, String>
-where
-    T: FromStr + PartialOrd + Display,
-{
-    match s.parse::<T>() {
-        Ok(n) if low <= n && n <= high => Ok(n),
-        Ok(_) => Err(format!("must be from {low} to {high}")),
-        Err(_) => Err(format!("is not a whole number from {low} to {high}")),
+/// Parses `--scale`.
+fn parse_scale(s: &str) -> Result<f64, String> {
+    check_scale(number(s)?)
+}
+
+/// A whole number, with a message that says what was expected.
+fn whole_number<T: FromStr>(s: &str) -> Result<T, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("expected a whole number, got nothing".to_owned());
     }
+    s.parse::<T>()
+        .map_err(|_| format!("`{s}` is not a whole number"))
+}
+
+/// A number, with a message that says what was expected.
+fn number(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .map_err(|_| format!("`{s}` is not a number"))
 }
 
 #[cfg(test)]

@@ -13,10 +13,11 @@ use crate::settings::Origin;
 ///
 /// The type is opaque over a private [`ErrorKind`], as rayon's `ThreadPoolBuildError` is;
 /// [`is_usage`](Self::is_usage) tells a bad invocation (exit code 2) from a failed run (1).
+/// The kind is boxed so that every `Result` carrying the error stays one pointer wide.
 #[derive(Debug, Error)]
 #[error(transparent)]
 pub(crate) struct CliError {
-    kind: ErrorKind,
+    kind: Box<ErrorKind>,
 }
 
 /// The private causes behind [`CliError`].
@@ -87,7 +88,7 @@ impl CliError {
     /// to a run or an output that failed.
     pub(crate) fn is_usage(&self) -> bool {
         matches!(
-            self.kind,
+            *self.kind,
             ErrorKind::Setting { .. } | ErrorKind::ReadConfig { .. }
         )
     }
@@ -95,6 +96,8 @@ impl CliError {
 
 impl From<ErrorKind> for CliError {
     fn from(kind: ErrorKind) -> CliError {
-        CliError { kind }
+        CliError {
+            kind: Box::new(kind),
+        }
     }
 }

@@ -481,7 +481,10 @@ fn worker_stats_show_the_task_in_progress() {
     });
     started_rx.recv().unwrap();
     let stats = pool.worker_stats();
-    assert!(stats[0].in_task_for.is_some(), "the worker is inside a task");
+    assert!(
+        stats[0].in_task_for.is_some(),
+        "the worker is inside a task"
+    );
     assert!(stats[0].busy_now() >= stats[0].busy);
     tx.send(()).unwrap();
     h.join().unwrap();

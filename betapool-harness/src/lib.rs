@@ -26,6 +26,7 @@
 
 #![deny(unsafe_code)]
 
+mod adaptive;
 mod error;
 mod executor;
 mod options;
@@ -38,9 +39,10 @@ pub mod svg;
 pub mod table;
 mod tracker;
 
+pub use adaptive::{ADAPTIVE_DEFAULT_BOUNDS, AdaptiveExecutor, AdaptivePolicy};
 pub use error::HarnessError;
 pub use executor::{Executor, Job, StaticExecutor};
 pub use options::{DEFAULT_SAMPLE_INTERVAL, DEFAULT_SEED, ProgressFn, RunOptions};
 pub use report::{PhaseReport, RunReport, TimelinePoint};
 pub use run::{MAX_TASKS, run};
-pub use spec::{MAX_STATIC_WORKERS, pool_from_spec};
+pub use spec::{MAX_STATIC_WORKERS, SELF_SIZING_POOLS, pool_from_spec};

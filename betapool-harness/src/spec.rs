@@ -1,5 +1,6 @@
 //! `pool_from_spec`: a pool from its command-line form, such as `static:32`.
 
+use crate::adaptive::{AdaptiveExecutor, AdaptivePolicy};
 use crate::error::HarnessError;
 use crate::executor::{Executor, StaticExecutor};
 
@@ -21,13 +22,53 @@ struct PoolKind {
 }
 
 /// Every kind of pool [`pool_from_spec`] knows.
-const POOL_KINDS: &[PoolKind] = &[PoolKind {
-    name: "static",
-    usage: "static:N (N in 1..=4096)",
-    build: build_static,
-}];
+const POOL_KINDS: &[PoolKind] = &[
+    PoolKind {
+        name: "static",
+        usage: "static:N (N in 1..=4096)",
+        build: build_static,
+    },
+    PoolKind {
+        name: "adaptive",
+        usage: "adaptive[:MIN-MAX] (default 4-512)",
+        build: build_adaptive,
+    },
+    PoolKind {
+        name: "adaptive-seed",
+        usage: "adaptive-seed[:MIN-MAX] (the seeds' algorithm)",
+        build: build_adaptive_seed,
+    },
+];
 
-/// The pool a spec names: `static:N` (N in `1..=4096`) for now.
+/// The self-sizing pools the harness knows, as specs with their default bounds: what
+/// `betapool compare` and the benchmark run next to the static sweep.
+pub const SELF_SIZING_POOLS: &[&str] = &["adaptive", "adaptive-seed"];
+
+/// `adaptive[:MIN-MAX]`.
+fn build_adaptive(spec: &str, argument: Option<&str>) -> Result<Box<dyn Executor>, HarnessError> {
+    let (min, max) = crate::adaptive::bounds(spec, argument)?;
+    Ok(Box::new(AdaptiveExecutor::new(
+        AdaptivePolicy::Default,
+        min,
+        max,
+    )?))
+}
+
+/// `adaptive-seed[:MIN-MAX]`.
+fn build_adaptive_seed(
+    spec: &str,
+    argument: Option<&str>,
+) -> Result<Box<dyn Executor>, HarnessError> {
+    let (min, max) = crate::adaptive::bounds(spec, argument)?;
+    Ok(Box::new(AdaptiveExecutor::new(
+        AdaptivePolicy::Seed,
+        min,
+        max,
+    )?))
+}
+
+/// The pool a spec names: `static:N` (N in `1..=4096`), `adaptive[:MIN-MAX]` or
+/// `adaptive-seed[:MIN-MAX]`.
 ///
 /// The error names the spec and, for an unknown kind, lists the known ones.
 ///
@@ -41,7 +82,7 @@ const POOL_KINDS: &[PoolKind] = &[PoolKind {
 /// pool.shutdown();
 ///
 /// let err = pool_from_spec("elastic:8").unwrap_err();
-/// assert_eq!(err.to_string(), "unknown pool spec `elastic:8`; known kinds: static:N (N in 1..=4096)");
+/// assert!(err.to_string().starts_with("unknown pool spec `elastic:8`; known kinds: static:N (N in 1..=4096), adaptive"));
 /// # Ok::<(), betapool_harness::HarnessError>(())
 /// ```
 pub fn pool_from_spec(spec: &str) -> Result<Box<dyn Executor>, HarnessError> {

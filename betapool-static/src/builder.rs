@@ -1,13 +1,15 @@
 //! `ExecutorBuilder`: the settings of a static executor, checked once, turned into a running
-//! executor or an error that names the setting.
+//! executor or an error that names the setting. It is an `InstrumentedBuilder` with the worker
+//! bounds pinned to one size.
 
 use betapool_core::{MAX_WORKERS_LIMIT, RejectionPolicy};
-use betapool_metrics::{DEFAULT_MAX_HISTORY, DEFAULT_WINDOW_SIZE, MetricsCollector};
 
 use crate::StaticThreadPoolExecutor;
 use crate::error::BuildError;
+use crate::instrumented::InstrumentedBuilder;
 
-/// The default pool name, which is also the thread-name prefix (`bps-0`, `bps-1`, …).
+/// The default pool name of both builders ([`ExecutorBuilder`] and
+/// [`InstrumentedBuilder`]), which is also the thread-name prefix (`bps-0`, `bps-1`, …).
 ///
 /// The kernel cuts thread names to 15 bytes, so the prefix is kept short: `bps-` plus any index
 /// the engine allows still fits, and `top -H` shows whole names.
@@ -41,18 +43,15 @@ pub const DEFAULT_NAME: &str = "bps";
 #[must_use = "an ExecutorBuilder does nothing until `build` is called"]
 pub struct ExecutorBuilder {
     workers: usize,
-    name: String,
-    stack_size: Option<usize>,
-    queue_capacity: Option<usize>,
-    rejection: RejectionPolicy,
-    window_size: usize,
-    max_history: usize,
+    /// Every other setting; its worker bounds are pinned to `workers` in `build`.
+    inner: InstrumentedBuilder,
 }
 
 impl ExecutorBuilder {
     /// A builder for a pool of exactly `workers` threads, with the defaults: name
     /// [`DEFAULT_NAME`], the platform's stack size, an unbounded queue, and the metrics crate's
-    /// window and history sizes ([`DEFAULT_WINDOW_SIZE`], [`DEFAULT_MAX_HISTORY`]).
+    /// window and history sizes ([`DEFAULT_WINDOW_SIZE`](betapool_metrics::DEFAULT_WINDOW_SIZE),
+    /// [`DEFAULT_MAX_HISTORY`](betapool_metrics::DEFAULT_MAX_HISTORY)).
     ///
     /// ```
     /// let executor = betapool_static::ExecutorBuilder::new(2).build()?;
@@ -62,12 +61,7 @@ impl ExecutorBuilder {
     pub fn new(workers: usize) -> ExecutorBuilder {
         ExecutorBuilder {
             workers,
-            name: DEFAULT_NAME.to_owned(),
-            stack_size: None,
-            queue_capacity: None,
-            rejection: RejectionPolicy::default(),
-            window_size: DEFAULT_WINDOW_SIZE,
-            max_history: DEFAULT_MAX_HISTORY,
+            inner: InstrumentedBuilder::new(),
         }
     }
 
@@ -81,7 +75,7 @@ impl ExecutorBuilder {
     /// # Ok::<(), betapool_static::BuildError>(())
     /// ```
     pub fn name(mut self, name: impl Into<String>) -> ExecutorBuilder {
-        self.name = name.into();
+        self.inner = self.inner.name(name);
         self
     }
 
@@ -95,7 +89,7 @@ impl ExecutorBuilder {
     /// # Ok::<(), betapool_static::BuildError>(())
     /// ```
     pub fn stack_size(mut self, bytes: usize) -> ExecutorBuilder {
-        self.stack_size = Some(bytes);
+        self.inner = self.inner.stack_size(bytes);
         self
     }
 
@@ -110,7 +104,7 @@ impl ExecutorBuilder {
     /// assert_eq!(err.key(), Some("queue_capacity"));
     /// ```
     pub fn queue_capacity(mut self, tasks: usize) -> ExecutorBuilder {
-        self.queue_capacity = Some(tasks);
+        self.inner = self.inner.queue_capacity(tasks);
         self
     }
 
@@ -128,7 +122,7 @@ impl ExecutorBuilder {
     /// # Ok::<(), betapool_static::BuildError>(())
     /// ```
     pub fn rejection_policy(mut self, policy: RejectionPolicy) -> ExecutorBuilder {
-        self.rejection = policy;
+        self.inner = self.inner.rejection_policy(policy);
         self
     }
 
@@ -143,7 +137,7 @@ impl ExecutorBuilder {
     /// # Ok::<(), betapool_static::BuildError>(())
     /// ```
     pub fn window_size(mut self, tasks: usize) -> ExecutorBuilder {
-        self.window_size = tasks;
+        self.inner = self.inner.window_size(tasks);
         self
     }
 
@@ -162,7 +156,7 @@ impl ExecutorBuilder {
     /// # Ok::<(), betapool_static::BuildError>(())
     /// ```
     pub fn max_history(mut self, tasks: usize) -> ExecutorBuilder {
-        self.max_history = tasks;
+        self.inner = self.inner.max_history(tasks);
         self
     }
 
@@ -182,45 +176,28 @@ impl ExecutorBuilder {
     /// ```
     pub fn build(self) -> Result<StaticThreadPoolExecutor, BuildError> {
         let workers = self.workers;
+        // Checked here, before the engine's own bounds checks, so the message says `workers`
+        // rather than `min_workers`, which the user never set.
         if workers == 0 {
             return Err(BuildError::workers(
-                &self.name,
+                self.inner.pool_name(),
                 workers,
                 "must be at least 1",
             ));
         }
         if workers > MAX_WORKERS_LIMIT {
             return Err(BuildError::workers(
-                &self.name,
+                self.inner.pool_name(),
                 workers,
                 format!("must be at most {MAX_WORKERS_LIMIT}"),
             ));
         }
-        // The collector is checked before any thread starts, so a bad size costs nothing.
-        let collector =
-            MetricsCollector::new(self.window_size, self.max_history).map_err(|error| {
-                let key = if self.window_size == 0 {
-                    "window_size"
-                } else {
-                    "max_history"
-                };
-                BuildError::metrics(&self.name, key, error)
-            })?;
-        let mut engine = betapool_core::Builder::new()
-            .name(self.name)
+        let pool = self
+            .inner
             .min_workers(workers)
             .max_workers(workers)
             .workers(workers)
-            .rejection_policy(self.rejection);
-        if let Some(bytes) = self.stack_size {
-            engine = engine.stack_size(bytes);
-        }
-        if let Some(tasks) = self.queue_capacity {
-            engine = engine.queue_capacity(tasks);
-        }
-        let pool = engine.build()?;
-        Ok(StaticThreadPoolExecutor::from_parts(
-            pool, workers, collector,
-        ))
+            .build()?;
+        Ok(StaticThreadPoolExecutor::from_parts(pool))
     }
 }

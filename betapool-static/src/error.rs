@@ -5,7 +5,8 @@ use std::fmt;
 use betapool_core::SpawnError;
 use betapool_metrics::MetricsError;
 
-/// Why a [`StaticThreadPoolExecutor`](crate::StaticThreadPoolExecutor) could not be built.
+/// Why a [`StaticThreadPoolExecutor`](crate::StaticThreadPoolExecutor) or an
+/// [`InstrumentedPool`](crate::InstrumentedPool) could not be built.
 ///
 /// The message names the pool, the setting at fault and its value. The type is opaque, as
 /// rayon's `ThreadPoolBuildError` is, so that new causes can be added without breaking callers;
@@ -113,8 +114,8 @@ impl From<betapool_core::BuildError> for BuildError {
 
 /// Why a task was not accepted; the closure is handed back unrun.
 ///
-/// It mirrors the engine's [`SpawnError`]. The executor cannot hand that type back as it is:
-/// the engine received the executor's timing wrapper, not your closure, and only the engine can
+/// It mirrors the engine's [`SpawnError`]. The pool cannot hand that type back as it is: the
+/// engine received the recorder's timing wrapper, not your closure, and only the engine can
 /// build a `SpawnError`. This type carries your own closure and the engine's message.
 ///
 /// ```

@@ -1,20 +1,23 @@
-//! `StaticThreadPoolExecutor`: the engine held at one size, every task timed into a collector.
+//! `StaticThreadPoolExecutor`: an `InstrumentedPool` held at one size, with the seed's metrics.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use betapool_core::{JoinHandle, Pool, ShutdownTimeout};
-use betapool_metrics::{MetricsCollector, PoolStats, TaskRecord};
+use betapool_core::{JoinHandle, ShutdownTimeout};
+use betapool_metrics::{PoolStats, TaskRecord};
 
 use crate::builder::ExecutorBuilder;
 use crate::error::{BuildError, SubmitError};
-use crate::instrument::Recorder;
+use crate::instrumented::InstrumentedPool;
 use crate::map::{MAP_WINDOW_PER_WORKER, OrderedMap};
 use crate::metrics::{ExecutorMetrics, Gauges};
 
 /// A thread pool of a fixed size that records every task's wall time: the seed's
 /// `StaticThreadPoolExecutor`, the baseline the adaptive pool is measured against.
+///
+/// It is an [`InstrumentedPool`] built with `min_workers = max_workers = workers`, so nothing
+/// can resize it, plus the static-specific snapshots [`metrics`](Self::metrics) and
+/// [`pool_stats`](Self::pool_stats).
 ///
 /// Each task is wrapped so that its wall time (an `Instant` pair around your closure), its
 /// outcome and, when it panics, the panic message are recorded. The static pool does not read
@@ -43,11 +46,9 @@ use crate::metrics::{ExecutorMetrics, Gauges};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct StaticThreadPoolExecutor {
-    pool: Pool,
-    /// Shared with every wrapped task, so a task still running after the executor is dropped
-    /// records into a collector that is still there.
-    recorder: Arc<Recorder>,
-    workers: usize,
+    /// The engine and the recorder. Both worker bounds are the fixed size, so the engine's
+    /// `max_workers` is the one record of it.
+    inner: InstrumentedPool,
 }
 
 impl StaticThreadPoolExecutor {
@@ -77,16 +78,10 @@ impl StaticThreadPoolExecutor {
         ExecutorBuilder::new(workers)
     }
 
-    pub(crate) fn from_parts(
-        pool: Pool,
-        workers: usize,
-        collector: MetricsCollector,
-    ) -> StaticThreadPoolExecutor {
-        StaticThreadPoolExecutor {
-            pool,
-            recorder: Arc::new(Recorder::new(collector)),
-            workers,
-        }
+    /// `inner` must have been built with both worker bounds at the fixed size.
+    pub(crate) fn from_parts(inner: InstrumentedPool) -> StaticThreadPoolExecutor {
+        debug_assert_eq!(inner.pool().min_workers(), inner.pool().max_workers());
+        StaticThreadPoolExecutor { inner }
     }
 
     /// Runs `f` on the pool and returns a handle to its result (the seed's `submit`).
@@ -109,7 +104,7 @@ impl StaticThreadPoolExecutor {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        self.pool.spawn(self.recorder.wrap(f))
+        self.inner.submit(f)
     }
 
     /// The same as [`submit`](Self::submit), under the name the Rust ecosystem uses.
@@ -124,7 +119,7 @@ impl StaticThreadPoolExecutor {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        self.submit(f)
+        self.inner.spawn(f)
     }
 
     /// Runs `f` on the pool, or hands it back inside the error if the executor is shut down or
@@ -145,17 +140,7 @@ impl StaticThreadPoolExecutor {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let parked = Parked::new(f);
-        let slot = Arc::clone(&parked);
-        let task = self.recorder.wrap(move || match slot.take() {
-            Some(f) => f(),
-            // The engine either runs the task once or hands it back unrun, never both, and only
-            // the refusal path below takes the closure out.
-            None => unreachable!("a task ran after its submission was refused"),
-        });
-        self.pool
-            .try_spawn(task)
-            .map_err(|refused| parked.hand_back(refused))
+        self.inner.try_submit(f)
     }
 
     /// Runs `f` on the pool without a handle (fire and forget). A panic in `f` is caught,
@@ -172,17 +157,7 @@ impl StaticThreadPoolExecutor {
     where
         F: FnOnce() + Send + 'static,
     {
-        let parked = Parked::new(f);
-        let slot = Arc::clone(&parked);
-        let task = self.recorder.wrap(move || {
-            // `None` cannot happen (see `try_submit`); doing nothing is the harmless reading.
-            if let Some(f) = slot.take() {
-                f();
-            }
-        });
-        self.pool
-            .execute(task)
-            .map_err(|refused| parked.hand_back(refused))
+        self.inner.execute(f)
     }
 
     /// Applies `f` to every item on the pool and yields the results in input order (the seed's
@@ -208,8 +183,9 @@ impl StaticThreadPoolExecutor {
         F: Fn(I::Item) -> T + Send + Sync + 'static,
         T: Send + 'static,
     {
-        let window = self.workers.saturating_mul(MAP_WINDOW_PER_WORKER);
-        self.map_with_window(f, items, window)
+        // The fixed size, not the live count: the window stays the same after shutdown, too.
+        let window = self.workers().saturating_mul(MAP_WINDOW_PER_WORKER);
+        self.inner.map_with_window(f, items, window)
     }
 
     /// Like [`map`](Self::map) with at most `window` tasks in flight. A window of 0 is taken as
@@ -236,7 +212,7 @@ impl StaticThreadPoolExecutor {
         F: Fn(I::Item) -> T + Send + Sync + 'static,
         T: Send + 'static,
     {
-        OrderedMap::new(self, f, items.into_iter(), window.max(1))
+        self.inner.map_with_window(f, items, window)
     }
 
     /// Worker threads alive now (the seed's `get_current_thread_count`). It equals
@@ -250,7 +226,7 @@ impl StaticThreadPoolExecutor {
     /// # Ok::<(), betapool_static::BuildError>(())
     /// ```
     pub fn current_thread_count(&self) -> usize {
-        self.pool.live_workers()
+        self.inner.current_thread_count()
     }
 
     /// The fixed number of workers the executor was built with.
@@ -261,7 +237,7 @@ impl StaticThreadPoolExecutor {
     /// # Ok::<(), betapool_static::BuildError>(())
     /// ```
     pub fn workers(&self) -> usize {
-        self.workers
+        self.inner.pool().max_workers()
     }
 
     /// The pool's name, which prefixes its thread names.
@@ -272,7 +248,7 @@ impl StaticThreadPoolExecutor {
     /// # Ok::<(), betapool_static::BuildError>(())
     /// ```
     pub fn name(&self) -> &str {
-        self.pool.name()
+        self.inner.name()
     }
 
     /// A snapshot with the seed's `get_metrics()` keys; see [`ExecutorMetrics`].
@@ -287,7 +263,8 @@ impl StaticThreadPoolExecutor {
     /// ```
     pub fn metrics(&self) -> ExecutorMetrics {
         let gauges = self.gauges();
-        gauges.metrics(&self.recorder.lock())
+        self.inner
+            .with_collector(|collector| gauges.metrics(collector))
     }
 
     /// A snapshot in the metrics crate's shape, ready for `betapool_metrics::prometheus::encode`
@@ -304,7 +281,8 @@ impl StaticThreadPoolExecutor {
     /// ```
     pub fn pool_stats(&self) -> PoolStats {
         let gauges = self.gauges();
-        gauges.pool_stats(&self.recorder.lock())
+        self.inner
+            .with_collector(|collector| gauges.pool_stats(collector))
     }
 
     /// Every task sample kept (up to [`max_history`](ExecutorBuilder::max_history)), oldest
@@ -326,7 +304,7 @@ impl StaticThreadPoolExecutor {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn experiment_log(&self) -> Vec<TaskRecord> {
-        self.recorder.lock().export()
+        self.inner.experiment_log()
     }
 
     /// Refuses new tasks, runs every task already accepted, and waits for the workers to end.
@@ -341,7 +319,7 @@ impl StaticThreadPoolExecutor {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn shutdown(&self) {
-        self.pool.shutdown();
+        self.inner.shutdown();
     }
 
     /// Refuses new tasks, cancels the queued ones (their handles resolve as cancelled), lets
@@ -362,7 +340,7 @@ impl StaticThreadPoolExecutor {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn shutdown_now(&self) {
-        self.pool.shutdown_now();
+        self.inner.shutdown_now();
     }
 
     /// Like [`shutdown`](Self::shutdown) but waits at most `timeout`; the error says how many
@@ -380,7 +358,7 @@ impl StaticThreadPoolExecutor {
     /// # Ok::<(), betapool_static::BuildError>(())
     /// ```
     pub fn shutdown_timeout(&self, timeout: Duration) -> Result<(), ShutdownTimeout> {
-        self.pool.shutdown_timeout(timeout)
+        self.inner.shutdown_timeout(timeout)
     }
 
     /// Whether shutdown has begun (new tasks are refused).
@@ -393,18 +371,19 @@ impl StaticThreadPoolExecutor {
     /// # Ok::<(), betapool_static::BuildError>(())
     /// ```
     pub fn is_shutdown(&self) -> bool {
-        self.pool.is_shutdown()
+        self.inner.is_shutdown()
     }
 
     /// Reads the engine's gauges and counters, outside the collector's lock.
     fn gauges(&self) -> Gauges<'_> {
+        let pool = self.inner.pool();
         Gauges {
-            name: self.pool.name(),
-            workers: self.workers,
-            live: self.pool.live_workers(),
-            idle: self.pool.idle_workers(),
-            queued: self.pool.queued(),
-            counters: self.pool.counters(),
+            name: pool.name(),
+            workers: self.workers(),
+            live: pool.live_workers(),
+            idle: pool.idle_workers(),
+            queued: pool.queued(),
+            counters: pool.counters(),
         }
     }
 }
@@ -413,42 +392,10 @@ impl fmt::Debug for StaticThreadPoolExecutor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StaticThreadPoolExecutor")
             .field("name", &self.name())
-            .field("workers", &self.workers)
-            .field("live", &self.pool.live_workers())
-            .field("queued", &self.pool.queued())
+            .field("workers", &self.workers())
+            .field("live", &self.inner.pool().live_workers())
+            .field("queued", &self.inner.pool().queued())
             .field("shutdown", &self.is_shutdown())
             .finish()
-    }
-}
-
-/// A closure waiting where a refused submission can take it back. The engine either runs the
-/// task (which takes the closure out) or hands the task back unrun (and then the submitter takes
-/// it), never both, so exactly one side finds it.
-struct Parked<F> {
-    slot: Mutex<Option<F>>,
-}
-
-impl<F> Parked<F> {
-    fn new(f: F) -> Arc<Parked<F>> {
-        Arc::new(Parked {
-            slot: Mutex::new(Some(f)),
-        })
-    }
-
-    fn take(&self) -> Option<F> {
-        // No code runs under this lock but `Option::take`, so poison cannot carry a torn state.
-        self.slot
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-    }
-
-    /// Turns the engine's refusal of the wrapper into a refusal carrying the user's closure.
-    /// The wrapper inside `refused` holds only the slot, not the closure, and is dropped unrun.
-    fn hand_back<G>(&self, refused: betapool_core::SpawnError<G>) -> SubmitError<F> {
-        match self.take() {
-            Some(f) => SubmitError::from_spawn(&refused, f),
-            None => unreachable!("a refused task's closure was taken by a run that never happened"),
-        }
     }
 }

@@ -2,21 +2,22 @@
 //!
 //! Each task's wall time is measured with an `Instant` pair around the user's closure (about
 //! 22 ns per read). Thread CPU time is not read: `clock_gettime(CLOCK_THREAD_CPUTIME_ID)` is a
-//! syscall of about 380 ns, too dear to pay on every task of a pool whose size never changes
-//! anyway. So every sample's `cpu_time` and blocking ratio are `None`.
+//! syscall of about 380 ns, too dear to pay on every task; a controller that needs CPU time
+//! reads it once per worker per tick instead (`WorkerStats::os_tid`). So every sample's
+//! `cpu_time` and blocking ratio are `None`.
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use betapool_metrics::{MetricsCollector, TaskSample};
 
 /// What every wrapped task shares: the epoch of its timestamps, the id counter and the collector.
 #[derive(Debug)]
 pub(crate) struct Recorder {
-    /// When the executor was created; sample timestamps are measured from here.
+    /// When the pool was built; sample timestamps are measured from here.
     epoch: Instant,
     /// The next task id. Relaxed is enough: ids only need to be unique, and `fetch_add` makes
     /// them so whatever the ordering.
@@ -31,6 +32,11 @@ impl Recorder {
             next_id: AtomicU64::new(0),
             collector: Mutex::new(collector),
         }
+    }
+
+    /// Time since the epoch: "now" on the clock of the samples' timestamps.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.epoch.elapsed()
     }
 
     /// The collector, locked. A panic never happens while it is held (no user code runs under

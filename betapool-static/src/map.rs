@@ -7,9 +7,11 @@ use std::sync::Arc;
 
 use betapool_core::{JoinError, JoinHandle};
 
-use crate::StaticThreadPoolExecutor;
+use crate::InstrumentedPool;
 
-/// How many tasks [`StaticThreadPoolExecutor::map`] keeps in flight per worker.
+/// How many tasks `map` keeps in flight per worker: per worker alive at each top-up for
+/// [`InstrumentedPool::map`], so the window follows a resize, and per worker of the fixed size
+/// for [`StaticThreadPoolExecutor::map`](crate::StaticThreadPoolExecutor::map).
 ///
 /// Two per worker lets each worker find its next task already queued when it finishes one, so
 /// workers do not idle while the consumer takes results, yet bounds the results that pile up
@@ -31,11 +33,12 @@ pub const MAP_WINDOW_PER_WORKER: usize = 2;
 
 /// An iterator over `f(item)` for each input item, computed on the pool, yielded in input order.
 ///
-/// Made by [`StaticThreadPoolExecutor::map`] and
-/// [`map_with_window`](StaticThreadPoolExecutor::map_with_window). It pulls from the input
-/// lazily: nothing is submitted before the first call to `next`, and then only enough items to
-/// keep `window` tasks in flight. A result is yielded once its task and every earlier one have
-/// finished; a task that panicked yields `Err` (with [`JoinError::is_panic`]) for its item only.
+/// Made by [`InstrumentedPool::map`] and [`map_with_window`](InstrumentedPool::map_with_window),
+/// and by the same methods of [`StaticThreadPoolExecutor`](crate::StaticThreadPoolExecutor).
+/// It pulls from the input lazily: nothing is submitted before the first call to `next`, and
+/// then only enough items to keep the window of tasks in flight full. A result is yielded once
+/// its task and every earlier one have finished; a task that panicked yields `Err` (with
+/// [`JoinError::is_panic`]) for its item only.
 ///
 /// Dropping the iterator early detaches the tasks in flight: they still run, and their results
 /// are dropped.
@@ -49,12 +52,23 @@ pub const MAP_WINDOW_PER_WORKER: usize = 2;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct OrderedMap<'a, I, F, T> {
-    executor: &'a StaticThreadPoolExecutor,
+    pool: &'a InstrumentedPool,
     input: Fuse<I>,
     f: Arc<F>,
     /// Handles of the tasks in flight, oldest input first.
     in_flight: VecDeque<JoinHandle<T>>,
-    window: usize,
+    window: Window,
+}
+
+/// How many tasks an [`OrderedMap`] keeps in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Window {
+    /// Exactly this many (at least 1; the caller clamps it).
+    Fixed(usize),
+    /// [`MAP_WINDOW_PER_WORKER`] per worker alive when the window is topped up. It counts at
+    /// least one worker, so that after shutdown (no worker alive) the map still moves on: its
+    /// tasks are refused and resolve as cancelled at once.
+    PerLiveWorker,
 }
 
 impl<'a, I, F, T> OrderedMap<'a, I, F, T>
@@ -64,29 +78,46 @@ where
     F: Fn(I::Item) -> T + Send + Sync + 'static,
     T: Send + 'static,
 {
-    /// `window` is at least 1 here; the caller clamps it.
     pub(crate) fn new(
-        executor: &'a StaticThreadPoolExecutor,
+        pool: &'a InstrumentedPool,
         f: F,
         input: I,
-        window: usize,
+        window: Window,
     ) -> OrderedMap<'a, I, F, T> {
-        OrderedMap {
-            executor,
+        let mut map = OrderedMap {
+            pool,
             input: input.fuse(),
             f: Arc::new(f),
-            in_flight: VecDeque::with_capacity(window),
+            in_flight: VecDeque::new(),
             window,
-        }
+        };
+        // Sized for the window as it stands; a pool that grows later costs a reallocation.
+        map.in_flight.reserve(map.window());
+        map
     }
 
-    /// Submits input items until `window` tasks are in flight or the input is exhausted.
+    /// Submits input items until the window is full or the input is exhausted. The window is
+    /// read once per top-up: a resize during it is seen at the next call.
     fn fill(&mut self) {
-        while self.in_flight.len() < self.window {
+        let window = self.window();
+        while self.in_flight.len() < window {
             let Some(item) = self.input.next() else { break };
             let f = Arc::clone(&self.f);
-            self.in_flight
-                .push_back(self.executor.submit(move || f(item)));
+            self.in_flight.push_back(self.pool.submit(move || f(item)));
+        }
+    }
+}
+
+impl<I, F, T> OrderedMap<'_, I, F, T> {
+    /// How many tasks may be in flight now: at least 1.
+    fn window(&self) -> usize {
+        match self.window {
+            Window::Fixed(n) => n,
+            Window::PerLiveWorker => self
+                .pool
+                .current_thread_count()
+                .max(1)
+                .saturating_mul(MAP_WINDOW_PER_WORKER),
         }
     }
 }
@@ -127,7 +158,7 @@ where
 impl<I, F, T> fmt::Debug for OrderedMap<'_, I, F, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OrderedMap")
-            .field("window", &self.window)
+            .field("window", &self.window())
             .field("in_flight", &self.in_flight.len())
             .finish_non_exhaustive()
     }

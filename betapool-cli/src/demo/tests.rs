@@ -1,41 +1,153 @@
-//! Unit tests of the demo: a tiny run end to end, and the rendering of a hand-made report.
+//! Unit tests of the demo: its constants, scaling, and the summary and chart drawn from
+//! made-up reports.
 
-use super::{render, run};
-use crate::cli::{DemoArgs, Sizes};
+use betapool_workloads::Workload;
 
-fn tiny() -> DemoArgs {
-    DemoArgs {
-        tasks: 20,
-        sizes: Sizes(vec![1, 3]),
-        sleep_ms: 0,
-        spin_us: 1,
-        json: false,
-    }
-}
+use super::*;
+use crate::output::tests::report;
 
-#[test]
-fn smoke_one_result_per_size() {
-    let report = run(&tiny()).unwrap();
-    assert_eq!(report.results.len(), 2);
-    for (r, size) in report.results.iter().zip([1, 3]) {
-        assert_eq!(r.pool, format!("static-{size}"));
-        assert_eq!(r.threads, size);
-        assert_eq!(r.tasks, 20);
-        assert_eq!(r.metrics.total_tasks, 20);
-        assert!(r.p50_latency_s.is_some() && r.end_to_end_p99_s.is_some());
-    }
-}
-
-#[test]
-fn render_has_header_rows_and_conclusion() {
-    let text = render(&run(&tiny()).unwrap());
-    let lines: Vec<&str> = text.lines().collect();
-    assert!(
-        lines
+fn results(name: &str, throughputs: &[(&str, f64)]) -> Results {
+    Results {
+        workload: Workload::named(name).unwrap().with_tasks(100),
+        runs: throughputs
             .iter()
-            .any(|l| l.starts_with("pool") && l.contains("e2e P99 ms"))
+            .map(|&(pool, t)| report(pool, t))
+            .collect(),
+    }
+}
+
+#[test]
+fn demo_pools_and_workloads_exist() {
+    for spec in DEMO_POOLS {
+        assert!(
+            betapool_harness::pool_from_spec(spec).is_ok_and(|p| {
+                p.shutdown();
+                true
+            }),
+            "{spec}"
+        );
+    }
+    let names: Vec<String> = workloads(1.0)
+        .unwrap()
+        .into_iter()
+        .map(|w| w.name)
+        .collect();
+    assert_eq!(names, ["io", "cpu", "mixed"]);
+}
+
+#[test]
+fn scale_multiplies_task_counts_and_keeps_one() {
+    let full: Vec<usize> = workloads(1.0)
+        .unwrap()
+        .iter()
+        .map(Workload::total_tasks)
+        .collect();
+    let tiny: Vec<usize> = workloads(0.01)
+        .unwrap()
+        .iter()
+        .map(Workload::total_tasks)
+        .collect();
+    for (f, t) in full.iter().zip(&tiny) {
+        assert_eq!(*t, (*f as f64 / 100.0).round() as usize);
+    }
+    assert!(
+        workloads(1e-9)
+            .unwrap()
+            .iter()
+            .all(|w| w.total_tasks() == 1)
     );
-    assert!(lines.iter().any(|l| l.starts_with("static-1 ")));
-    assert!(lines.iter().any(|l| l.starts_with("static-3 ")));
-    assert!(lines.last().unwrap().contains("adaptive pool"));
+}
+
+#[test]
+fn the_default_chart_goes_with_the_others() {
+    assert!(DEFAULT_OUT.starts_with(crate::compare::OUT_DIR));
+}
+
+#[test]
+fn static_sizes_come_from_pool_names() {
+    assert_eq!(static_size("static:32"), Some(32));
+    assert_eq!(static_size("adaptive"), None);
+    assert_eq!(static_size("static:x"), None);
+}
+
+#[test]
+fn summary_names_each_best_size_and_the_all_round_loss() {
+    let all = [
+        results("io", &[("static:2", 10.0), ("static:512", 100.0)]),
+        results("cpu", &[("static:2", 100.0), ("static:512", 60.0)]),
+    ];
+    let text = summary(&all);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "The best static size differs per workload: 512 threads for io, 2 for cpu (the \
+             fewest threads within 5% of each one's best).",
+            "No one size fits all: the best all-round choice, 512 threads, reaches only 60% of \
+             the best on cpu.",
+        ]
+    );
+}
+
+#[test]
+fn summary_prefers_the_fewest_threads_that_are_close_to_the_best() {
+    // Flat results, as `cpu` gives on a quiet machine: the top is chance, 2 threads are enough.
+    let all = [
+        results(
+            "cpu",
+            &[
+                ("static:2", 97.0),
+                ("static:8", 96.0),
+                ("static:512", 100.0),
+            ],
+        ),
+        results(
+            "io",
+            &[("static:2", 1.0), ("static:8", 4.0), ("static:512", 100.0)],
+        ),
+    ];
+    let text = summary(&all);
+    assert!(
+        text.starts_with(
+            "The best static size differs per workload: 2 threads for cpu, 512 for io"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn summary_says_so_when_one_size_wins_everywhere() {
+    let all = [
+        results("io", &[("static:2", 10.0), ("static:8", 100.0)]),
+        results("cpu", &[("static:2", 90.0), ("static:8", 100.0)]),
+    ];
+    let text = summary(&all);
+    assert!(
+        text.starts_with("Here 8 threads were enough for every workload (within 5% of its best"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+#[test]
+fn summary_of_nothing_is_empty() {
+    assert_eq!(summary(&[]), "");
+    assert_eq!(summary(&[results("io", &[("adaptive", 5.0)])]), "");
+}
+
+#[test]
+fn chart_has_a_line_per_workload_and_a_point_per_other_pool() {
+    let all = [
+        results(
+            "io",
+            &[("static:2", 10.0), ("static:8", 100.0), ("adaptive", 90.0)],
+        ),
+        results("cpu", &[("static:2", 100.0), ("static:8", 90.0)]),
+    ];
+    let svg = chart(&all);
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    assert!(svg.contains(">io</text>"), "{svg}");
+    assert!(svg.contains(">cpu</text>"), "{svg}");
+    assert!(svg.contains("adaptive on io"), "{svg}");
+    assert_eq!(svg.matches("<polyline").count(), 2);
 }

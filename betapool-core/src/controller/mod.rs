@@ -13,6 +13,10 @@
 //!   new target inside the pool's bounds.
 //! - [`DecisionPolicy`]: the object-safe trait a policy implements.
 //! - [`FixedPolicy`]: the policy of a static pool; it always holds.
+//! - [`DefaultPolicy`]: the adaptive pool's default: jumps to the Little's-law size while
+//!   there is demand and the cores are not full, vetoes growth under CPU contention.
+//! - [`SeedPolicy`]: BetaPool's published algorithm (warm-up, monitor interval,
+//!   stabilization window, the "GIL safety veto", +2/−1 steps), to run the seed as it was.
 //! - [`ControllerConfig`]: BetaPool's nine settings with the seed's defaults, and their
 //!   validation.
 //! - [`validate_bounds`]: the check on a pool's minimum and maximum thread counts.
@@ -20,15 +24,19 @@
 
 mod config;
 mod decision;
+mod default_policy;
 mod error;
 mod observation;
 mod policy;
+mod seed_policy;
 
 #[cfg(test)]
 mod tests;
 
 pub use config::{ControllerConfig, validate_bounds};
 pub use decision::{Action, Decision};
+pub use default_policy::DefaultPolicy;
 pub use error::ConfigError;
 pub use observation::Observation;
 pub use policy::{DecisionPolicy, FixedPolicy};
+pub use seed_policy::SeedPolicy;

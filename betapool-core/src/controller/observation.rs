@@ -70,6 +70,14 @@ pub struct Observation {
     /// Workers that are busy but whose CPU clock did not move since the previous tick:
     /// they are blocked in a call, not computing.
     pub blocked_workers: usize,
+    /// Workers inside a task right now.
+    pub busy_workers: usize,
+    /// Cores the whole process kept busy, averaged over the last window of at least a few
+    /// milliseconds (the process CPU clock advances in scheduler-tick steps, so shorter
+    /// windows are noise); `None` until such a window has passed.
+    pub process_cpu_cores: Option<f64>,
+    /// The time the `*_delta` fields cover.
+    pub window: Duration,
 }
 
 impl Observation {
@@ -156,6 +164,27 @@ impl Observation {
     pub fn contention(&self) -> Option<f64> {
         let run_delay = self.run_delay_delta?;
         fraction_of_busy(secs(run_delay), self.busy_delta)
+    }
+
+    /// CPU utilisation in percent (0 to 100) as the seed's controller saw it: the
+    /// machine's when known, otherwise this process's share of its usable cores.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use betapool_core::controller::Observation;
+    ///
+    /// let obs = Observation { cores: 2, process_cpu_cores: Some(1.0), ..Observation::default() };
+    /// assert_eq!(obs.cpu_percent(), Some(50.0));
+    /// assert_eq!(Observation::default().cpu_percent(), None);
+    /// ```
+    #[must_use]
+    pub fn cpu_percent(&self) -> Option<f64> {
+        self.system_cpu_percent.or_else(|| {
+            let cores = self.cores.max(1) as f64;
+            self.process_cpu_cores
+                .map(|c| (c / cores * 100.0).clamp(0.0, 100.0))
+        })
     }
 
     /// Whether more threads could be put to work right now: tasks are waiting in the

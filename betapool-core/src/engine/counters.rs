@@ -119,8 +119,7 @@ impl WorkerCounters {
     pub(crate) fn snapshot(&self, index: usize, now: Duration) -> WorkerStats {
         let tid = self.os_tid.load(Ordering::Relaxed);
         let started = self.task_started_ns.load(Ordering::Relaxed);
-        let in_task_for =
-            (started != 0).then(|| now.saturating_sub(Duration::from_nanos(started)));
+        let in_task_for = (started != 0).then(|| now.saturating_sub(Duration::from_nanos(started)));
         WorkerStats {
             index,
             os_tid: (tid != 0).then_some(tid),

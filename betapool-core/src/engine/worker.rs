@@ -116,7 +116,9 @@ fn run_task(shared: &Shared, slot: &WorkerSlot, task: Task) {
     // blocked inside a task from an idle one). `max(1)`: 0 means "not in a task".
     let since_epoch = start.saturating_duration_since(shared.epoch).as_nanos();
     let started = u64::try_from(since_epoch).unwrap_or(u64::MAX).max(1);
-    slot.counters.task_started_ns.store(started, Ordering::Relaxed);
+    slot.counters
+        .task_started_ns
+        .store(started, Ordering::Relaxed);
     let count = |outcome: Outcome| {
         let busy = start.elapsed().as_nanos().try_into().unwrap_or(u64::MAX);
         slot.counters.task_started_ns.store(0, Ordering::Relaxed);

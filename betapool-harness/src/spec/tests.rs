@@ -44,14 +44,17 @@ fn missing_size_shows_an_example() {
 
 #[test]
 fn unknown_kinds_list_the_known_ones() {
-    for spec in ["adaptive", "tokio:4", ""] {
+    for spec in ["elastic", "tokio:4", ""] {
         let err = pool_from_spec(spec).unwrap_err().to_string();
         assert!(
             err.starts_with(&format!("unknown pool spec `{spec}`")),
             "{err}"
         );
         assert!(
-            err.ends_with("known kinds: static:N (N in 1..=4096)"),
+            err.ends_with(
+                "known kinds: static:N (N in 1..=4096), adaptive[:MIN-MAX] (default 4-512), \
+                 adaptive-seed[:MIN-MAX] (the seeds' algorithm)"
+            ),
             "{err}"
         );
     }
@@ -61,5 +64,27 @@ fn unknown_kinds_list_the_known_ones() {
 fn the_table_is_consistent() {
     for kind in POOL_KINDS {
         assert!(kind.usage.starts_with(kind.name));
+    }
+}
+
+#[test]
+fn adaptive_specs_take_optional_bounds() {
+    let pool = pool_from_spec("adaptive").unwrap();
+    assert_eq!(pool.name(), "adaptive");
+    pool.shutdown();
+    let pool = pool_from_spec("adaptive-seed:2-8").unwrap();
+    assert_eq!(pool.name(), "adaptive-seed");
+    pool.shutdown();
+    for bad in [
+        "adaptive:8-2",
+        "adaptive:0-4",
+        "adaptive:x",
+        "adaptive:4-99999",
+    ] {
+        let err = pool_from_spec(bad).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!("pool spec `{bad}`: expected MIN-MAX")),
+            "{err}"
+        );
     }
 }

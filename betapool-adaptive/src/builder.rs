@@ -1,0 +1,169 @@
+//! `AdaptiveBuilder`: the bounds, the controller's settings and policy, and the pool's own
+//! settings, checked once.
+
+use std::fmt;
+use std::sync::Arc;
+
+use betapool_core::RejectionPolicy;
+use betapool_core::controller::{
+    ControllerConfig, DecisionPolicy, DefaultPolicy, SeedPolicy, validate_bounds,
+};
+use betapool_static::InstrumentedPool;
+
+use crate::controller::{self, Shared};
+use crate::error::BuildError;
+use crate::executor::AdaptiveThreadPoolExecutor;
+use crate::signal::usable_cores;
+
+/// The default thread-name prefix: `bpa-511` fits the kernel's 15 bytes, and so does the
+/// controller's `bpa-ctl`.
+pub const DEFAULT_NAME: &str = "bpa";
+
+/// Configures an [`AdaptiveThreadPoolExecutor`].
+///
+/// ```
+/// use betapool_adaptive::AdaptiveThreadPoolExecutor;
+/// use betapool_core::controller::{ControllerConfig, SeedPolicy};
+///
+/// // The seeds' algorithm, as published, with its own settings:
+/// let config = ControllerConfig::default().scale_up_step(4);
+/// let executor = AdaptiveThreadPoolExecutor::builder(4, 64)
+///     .config(config.clone())
+///     .policy(SeedPolicy::new(config))
+///     .enable_logging(true)
+///     .build()?;
+/// assert_eq!(executor.metrics().policy, "seed");
+/// # Ok::<(), betapool_adaptive::BuildError>(())
+/// ```
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct AdaptiveBuilder {
+    min: usize,
+    max: usize,
+    name: String,
+    config: ControllerConfig,
+    policy: Option<Box<dyn DecisionPolicy>>,
+    logging: bool,
+    stack_size: Option<usize>,
+    capacity: Option<usize>,
+    rejection: RejectionPolicy,
+}
+
+impl AdaptiveBuilder {
+    pub(crate) fn new(min: usize, max: usize) -> AdaptiveBuilder {
+        AdaptiveBuilder {
+            min,
+            max,
+            name: DEFAULT_NAME.into(),
+            config: ControllerConfig::default(),
+            policy: None,
+            logging: false,
+            stack_size: None,
+            capacity: None,
+            rejection: RejectionPolicy::Reject,
+        }
+    }
+
+    /// The thread-name prefix (workers `<name>-<i>`, controller `<name>-ctl`).
+    pub fn name(mut self, name: impl Into<String>) -> AdaptiveBuilder {
+        self.name = name.into();
+        self
+    }
+
+    /// The seed's controller settings. They are validated at `build`; the default policy uses
+    /// none of them (it has no thresholds to tune), `SeedPolicy` uses all nine.
+    pub fn config(mut self, config: ControllerConfig) -> AdaptiveBuilder {
+        self.config = config;
+        self
+    }
+
+    /// The decision policy (default: [`DefaultPolicy`]).
+    pub fn policy(mut self, policy: impl DecisionPolicy + 'static) -> AdaptiveBuilder {
+        self.policy = Some(Box::new(policy));
+        self
+    }
+
+    /// Runs the seeds' published algorithm ([`SeedPolicy`]) with this builder's `config`.
+    pub fn seed_policy(mut self) -> AdaptiveBuilder {
+        self.policy = Some(Box::new(SeedPolicy::new(self.config.clone())));
+        self
+    }
+
+    /// Logs every resize through `tracing` at debug level (the seed's `enable_logging`).
+    pub fn enable_logging(mut self, on: bool) -> AdaptiveBuilder {
+        self.logging = on;
+        self
+    }
+
+    /// Stack size of each worker thread, in bytes.
+    pub fn stack_size(mut self, bytes: usize) -> AdaptiveBuilder {
+        self.stack_size = Some(bytes);
+        self
+    }
+
+    /// Bounds the queue; see [`RejectionPolicy`].
+    pub fn queue_capacity(mut self, n: usize) -> AdaptiveBuilder {
+        self.capacity = Some(n);
+        self
+    }
+
+    /// What a full bounded queue does with a new task.
+    pub fn rejection_policy(mut self, policy: RejectionPolicy) -> AdaptiveBuilder {
+        self.rejection = policy;
+        self
+    }
+
+    /// Checks every setting, starts `min` workers and the controller thread.
+    pub fn build(self) -> Result<AdaptiveThreadPoolExecutor, BuildError> {
+        validate_bounds(self.min, self.max)?;
+        self.config.validate()?;
+        let mut pool = InstrumentedPool::builder()
+            .name(self.name.clone())
+            .min_workers(self.min)
+            .max_workers(self.max)
+            .workers(self.min)
+            .rejection_policy(self.rejection);
+        if let Some(s) = self.stack_size {
+            pool = pool.stack_size(s);
+        }
+        if let Some(c) = self.capacity {
+            pool = pool.queue_capacity(c);
+        }
+        let pool = pool.build()?;
+        let policy = self
+            .policy
+            .unwrap_or_else(|| Box::new(DefaultPolicy::new()));
+        let shared = Arc::new(Shared::new(pool, self.logging, policy.name().to_owned()));
+        let thread = format!("{}-ctl", self.name);
+        let cores = usable_cores();
+        let handle = {
+            let shared = shared.clone();
+            std::thread::Builder::new()
+                .name(thread.clone())
+                .spawn(move || controller::run(&shared, policy, cores))
+        };
+        match handle {
+            Ok(h) => Ok(AdaptiveThreadPoolExecutor::from_parts(
+                shared,
+                h,
+                self.config,
+            )),
+            Err(e) => {
+                shared.pool.shutdown_now();
+                Err(BuildError::controller(&thread, e))
+            }
+        }
+    }
+}
+
+impl fmt::Debug for AdaptiveBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AdaptiveBuilder")
+            .field("min", &self.min)
+            .field("max", &self.max)
+            .field("name", &self.name)
+            .field("config", &self.config)
+            .field("policy", &self.policy)
+            .field("logging", &self.logging)
+            .finish_non_exhaustive()
+    }
+}

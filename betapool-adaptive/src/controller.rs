@@ -1,0 +1,210 @@
+//! The controller thread: sample, decide, apply, record; fast while there is work, slow when
+//! there is none.
+//!
+//! It owns the policy and the sampler and never runs a task. A policy that panics is caught:
+//! the controller counts the error, freezes the pool at its current size and keeps recording,
+//! so a buggy policy cannot take the pool down with it.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use betapool_core::controller::{Action, DecisionPolicy, Observation};
+use betapool_static::InstrumentedPool;
+
+use crate::history::{Bounded, DecisionRecord, ExperimentRecord};
+use crate::sampler::Sampler;
+
+/// The tick while there is demand (tasks queued or every worker busy). A 20 000-task burst of
+/// 1 ms sleeps is over in about 80 ms at the best size, so the controller must see it within a
+/// millisecond or two to matter.
+pub const FAST_TICK: Duration = Duration::from_millis(1);
+
+/// The tick while workers are idle: cheap readings only every few milliseconds, so an idle pool
+/// costs next to nothing yet notices new load within this long.
+pub const IDLE_TICK: Duration = Duration::from_millis(5);
+
+/// How often a row is added to the experiment log.
+pub const EXPERIMENT_INTERVAL: Duration = Duration::from_millis(100);
+
+/// State shared by the executor and its controller thread.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) pool: InstrumentedPool,
+    pub(crate) history: Mutex<Bounded<DecisionRecord>>,
+    pub(crate) experiment: Mutex<Bounded<ExperimentRecord>>,
+    /// The latest observation, for `metrics()`.
+    pub(crate) last: Mutex<Option<Observation>>,
+    pub(crate) scale_ups: AtomicU64,
+    pub(crate) scale_downs: AtomicU64,
+    pub(crate) policy_errors: AtomicU64,
+    pub(crate) resize_errors: AtomicU64,
+    pub(crate) frozen: AtomicBool,
+    stop: Mutex<bool>,
+    wake: Condvar,
+    pub(crate) logging: bool,
+    pub(crate) policy_name: String,
+}
+
+impl Shared {
+    pub(crate) fn new(pool: InstrumentedPool, logging: bool, policy_name: String) -> Shared {
+        Shared {
+            pool,
+            history: Mutex::default(),
+            experiment: Mutex::default(),
+            last: Mutex::new(None),
+            scale_ups: AtomicU64::new(0),
+            scale_downs: AtomicU64::new(0),
+            policy_errors: AtomicU64::new(0),
+            resize_errors: AtomicU64::new(0),
+            frozen: AtomicBool::new(false),
+            stop: Mutex::new(false),
+            wake: Condvar::new(),
+            logging,
+            policy_name,
+        }
+    }
+
+    /// Asks the controller thread to end.
+    pub(crate) fn stop(&self) {
+        *self.stop.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.wake.notify_all();
+    }
+
+    /// Sleeps for `tick` unless stopped first; returns whether to go on.
+    fn sleep(&self, tick: Duration) -> bool {
+        let stopped = self.stop.lock().unwrap_or_else(PoisonError::into_inner);
+        if *stopped {
+            return false;
+        }
+        let (stopped, _) = self
+            .wake
+            .wait_timeout(stopped, tick)
+            .unwrap_or_else(PoisonError::into_inner);
+        !*stopped
+    }
+}
+
+/// The controller thread's body.
+pub(crate) fn run(shared: &Arc<Shared>, mut policy: Box<dyn DecisionPolicy>, cores: usize) {
+    let mut sampler = Sampler::new(cores);
+    let started = Instant::now();
+    let mut next_row = started;
+    let mut row_completed = 0u64;
+    let mut row_at = started;
+    loop {
+        let pool = shared.pool.pool();
+        if pool.is_shutdown() {
+            break;
+        }
+        let obs = sampler.sample(pool);
+        if !shared.frozen.load(Ordering::Relaxed) {
+            decide(shared, policy.as_mut(), &obs);
+        }
+        let now = Instant::now();
+        if now >= next_row {
+            let dt = now.saturating_duration_since(row_at).as_secs_f64();
+            let throughput = if dt > 0.0 {
+                obs.completed_total.saturating_sub(row_completed) as f64 / dt
+            } else {
+                0.0
+            };
+            row_completed = obs.completed_total;
+            row_at = now;
+            next_row = now + EXPERIMENT_INTERVAL;
+            lock(&shared.experiment).push(ExperimentRecord {
+                timestamp_s: obs.now.as_secs_f64(),
+                threads: obs.current_threads,
+                target: obs.target,
+                busy_workers: obs.busy_workers,
+                queued: obs.queued,
+                completed: obs.completed_total,
+                throughput,
+                blocking_ratio: obs.naive_beta(),
+                beta_true: obs.beta_true(),
+                contention: obs.contention(),
+                process_cpu_cores: obs.process_cpu_cores,
+                cpu_percent: obs.cpu_percent(),
+            });
+        }
+        let tick = if obs.has_demand() {
+            FAST_TICK
+        } else {
+            IDLE_TICK
+        };
+        *lock(&shared.last) = Some(obs);
+        if !shared.sleep(tick) {
+            break;
+        }
+    }
+}
+
+fn decide(shared: &Shared, policy: &mut dyn DecisionPolicy, obs: &Observation) {
+    let decision = match catch_unwind(AssertUnwindSafe(|| policy.decide(obs))) {
+        Ok(d) => d,
+        Err(_) => {
+            shared.policy_errors.fetch_add(1, Ordering::Relaxed);
+            shared.frozen.store(true, Ordering::Relaxed);
+            tracing::error!(
+                policy = %shared.policy_name,
+                "the decision policy panicked; the pool stays at {} threads",
+                obs.target
+            );
+            return;
+        }
+    };
+    if decision.action == Action::Hold {
+        return;
+    }
+    let pool = shared.pool.pool();
+    let wanted = decision.apply(obs.target, obs.min_threads, obs.max_threads);
+    if wanted == obs.target {
+        return;
+    }
+    let after = match pool.set_target(wanted) {
+        Ok(t) => t,
+        Err(e) => {
+            shared.resize_errors.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(error = %e, "resize failed");
+            if e.is_shutdown() {
+                return;
+            }
+            pool.target()
+        }
+    };
+    if after > obs.target {
+        shared.scale_ups.fetch_add(1, Ordering::Relaxed);
+    } else {
+        shared.scale_downs.fetch_add(1, Ordering::Relaxed);
+    }
+    let record = DecisionRecord {
+        timestamp_s: obs.now.as_secs_f64(),
+        threads_before: obs.target,
+        threads_after: after,
+        blocking_ratio: obs.naive_beta(),
+        beta_true: obs.beta_true(),
+        contention: obs.contention(),
+        cpu_percent: obs.cpu_percent(),
+        queued: obs.queued,
+        decision: decision.action.to_string(),
+        reason: decision.reason.to_string(),
+    };
+    if shared.logging {
+        tracing::debug!(
+            before = record.threads_before,
+            after = record.threads_after,
+            beta = ?record.blocking_ratio,
+            beta_true = ?record.beta_true,
+            contention = ?record.contention,
+            "{}: {}",
+            record.decision,
+            record.reason
+        );
+    }
+    lock(&shared.history).push(record);
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}

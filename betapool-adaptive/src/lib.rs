@@ -1,0 +1,36 @@
+//! A thread pool that sizes itself: it grows while its tasks are blocked and refuses to grow
+//! when they are CPU-bound, so nobody has to hand-tune thread counts.
+//!
+//! - [`AdaptiveThreadPoolExecutor`]: the engine, a controller thread and task metrics;
+//!   `new(min, max)`, `submit`/`spawn`, `try_submit`, `execute`, `map`, `metrics`,
+//!   `decision_history`, `experiment_log`, `task_log`, `pool_stats`, shutdown.
+//! - [`AdaptiveBuilder`]: bounds, `ControllerConfig`, a `DecisionPolicy` (the default, the
+//!   seeds' [`SeedPolicy`](betapool_core::controller::SeedPolicy), or your own), logging.
+//! - [`AdaptiveMetrics`]: the seed's `get_metrics()` keys.
+//! - [`DecisionRecord`], [`ExperimentRecord`]: rows of the decision history and the
+//!   experiment log, exportable with `betapool_metrics::write_csv` / `write_json`.
+//! - [`BuildError`]: a bad setting (named) or a thread the OS refused.
+//! - Tick constants: [`FAST_TICK`], [`IDLE_TICK`], [`EXPERIMENT_INTERVAL`]; [`LOG_LIMIT`].
+//!
+//! The signal: each tick the controller reads per-worker busy time from the engine, the CPU
+//! clocks of a rotating sample of workers (read cross-thread), their run-queue delay
+//! (`/proc/self/task/<tid>/schedstat`), and the process CPU clock over ≥ 10 ms windows. From
+//! these it computes the seed's β = 1 − cpu/busy, the corrected β_true = 1 − (cpu + run
+//! delay)/busy and the contention = run delay/busy, and hands them to the policy.
+#![deny(unsafe_code)]
+
+mod builder;
+mod controller;
+mod error;
+mod executor;
+mod history;
+mod metrics;
+mod sampler;
+mod signal;
+
+pub use builder::{AdaptiveBuilder, DEFAULT_NAME};
+pub use controller::{EXPERIMENT_INTERVAL, FAST_TICK, IDLE_TICK};
+pub use error::BuildError;
+pub use executor::AdaptiveThreadPoolExecutor;
+pub use history::{DecisionRecord, ExperimentRecord, LOG_LIMIT};
+pub use metrics::AdaptiveMetrics;

@@ -1,0 +1,265 @@
+//! The signal sampler: turns the engine's counters and the kernel's clocks into one
+//! `Observation` per tick.
+//!
+//! Cheap readings are taken for every worker on every tick: the engine's per-worker busy time
+//! (an atomic load each) and the process CPU clock (one ~400 ns call). The dear ones are spread
+//! over ticks: each tick reads the CPU clocks of at most [`CLOCK_SAMPLE`] workers (a few hundred
+//! ns each) and the run-queue delay of at most [`DELAY_SAMPLE`] (a `schedstat` read, ~5 µs
+//! each), rotating through the pool, so the controller's cost stays bounded whatever the pool
+//! size. Ratios (busy per CPU, contention) are what the policies use, and a rotating sample of
+//! workers estimates them well because the workers share one queue of the same tasks.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use betapool_core::controller::Observation;
+use betapool_core::{Pool, WorkerStats};
+
+use crate::signal::{clock, schedstat};
+
+/// Workers whose thread CPU clock is read per tick (≈ 300 ns each).
+pub(crate) const CLOCK_SAMPLE: usize = 32;
+
+/// Workers whose run-queue delay is read per tick (≈ 5 µs each: a file read).
+pub(crate) const DELAY_SAMPLE: usize = 4;
+
+/// The shortest window over which the process CPU clock is turned into a rate. The clock
+/// advances in scheduler-tick steps: over 1 ms, two spinning threads on two cores read as
+/// anything from 1.0 to 2.7 cores; over 10 ms the error is a few per cent.
+pub(crate) const PROCESS_WINDOW: Duration = Duration::from_millis(10);
+
+/// A worker inside one task for longer than this whose CPU clock has not moved is counted as
+/// blocked (stuck in a call) rather than as a normal blocking task. Longer than any ordinary
+/// I/O wait of the workloads the pool is measured on, and short enough that a stuck worker is
+/// compensated well within 100 ms.
+pub(crate) const BLOCKED_AFTER: Duration = Duration::from_millis(50);
+
+/// A worker whose CPU clock advanced by less than this share of the wall time between two
+/// readings did not compute in between.
+pub(crate) const STILL_CPU_SHARE: f64 = 0.01;
+
+/// The last readings of one worker.
+#[derive(Debug, Clone, Copy)]
+struct Reading {
+    tid: u64,
+    at: Instant,
+    busy: Duration,
+    cpu: Option<Duration>,
+    /// Busy time and run delay at the last `schedstat` read.
+    delay_busy: Duration,
+    run_delay: Option<Duration>,
+    blocked: bool,
+}
+
+/// Sums over the sampled workers of one tick.
+#[derive(Debug, Default, Clone, Copy)]
+struct Sums {
+    busy: Duration,
+    cpu: Duration,
+    delay_busy: Duration,
+    delay: Duration,
+    clock_samples: usize,
+    delay_samples: usize,
+}
+
+/// See the module documentation.
+#[derive(Debug)]
+pub(crate) struct Sampler {
+    start: Instant,
+    cores: usize,
+    last_tick: Option<Instant>,
+    last_completed: u64,
+    process: VecDeque<(Instant, Duration)>,
+    readings: HashMap<usize, Reading>,
+    clock_cursor: usize,
+    delay_cursor: usize,
+    #[cfg(feature = "system-cpu")]
+    system: crate::signal::SystemCpu,
+}
+
+impl Sampler {
+    pub(crate) fn new(cores: usize) -> Sampler {
+        Sampler {
+            start: Instant::now(),
+            cores: cores.max(1),
+            last_tick: None,
+            last_completed: 0,
+            process: VecDeque::new(),
+            readings: HashMap::new(),
+            clock_cursor: 0,
+            delay_cursor: 0,
+            #[cfg(feature = "system-cpu")]
+            system: crate::signal::SystemCpu::new(),
+        }
+    }
+
+    /// Reads everything for one tick.
+    pub(crate) fn sample(&mut self, pool: &Pool) -> Observation {
+        let now = Instant::now();
+        let window = self
+            .last_tick
+            .map_or(Duration::ZERO, |t| now.saturating_duration_since(t));
+        self.last_tick = Some(now);
+
+        let stats = pool.worker_stats();
+        let counters = pool.counters();
+        let completed_total = counters.completed + counters.panicked;
+        let completed_delta = completed_total.saturating_sub(self.last_completed);
+        self.last_completed = completed_total;
+        let busy_workers = stats.iter().filter(|w| w.in_task_for.is_some()).count();
+
+        let sums = self.sample_workers(&stats, now);
+        self.forget_gone_workers(&stats);
+        let blocked_workers = stats
+            .iter()
+            .filter(|w| self.readings.get(&w.index).is_some_and(|r| r.blocked))
+            .count();
+
+        let (cpu_delta, run_delay_delta) = if sums.clock_samples == 0 || sums.busy.is_zero() {
+            (None, None)
+        } else {
+            // Scale the delay sample's contention onto the clock sample's busy time, so that
+            // `Observation::contention` and `beta_true` read the same ratio.
+            let delay = (sums.delay_samples > 0 && !sums.delay_busy.is_zero()).then(|| {
+                let c = sums.delay.as_secs_f64() / sums.delay_busy.as_secs_f64();
+                sums.busy.mul_f64(c.clamp(0.0, 1.0))
+            });
+            (Some(sums.cpu), delay)
+        };
+
+        #[cfg(feature = "system-cpu")]
+        let system_cpu_percent = self.system.percent(now);
+        #[cfg(not(feature = "system-cpu"))]
+        let system_cpu_percent = None;
+
+        Observation {
+            now: now.saturating_duration_since(self.start),
+            window,
+            current_threads: pool.live_workers(),
+            target: pool.target(),
+            min_threads: pool.min_workers(),
+            max_threads: pool.max_workers(),
+            idle_threads: pool.idle_workers(),
+            queued: pool.queued(),
+            completed_total,
+            completed_delta,
+            busy_delta: sums.busy,
+            cpu_delta,
+            run_delay_delta,
+            system_cpu_percent,
+            cores: self.cores,
+            blocked_workers,
+            busy_workers,
+            process_cpu_cores: self.process_cores(now),
+        }
+    }
+
+    /// Reads the CPU clocks and run delays of this tick's share of the workers.
+    fn sample_workers(&mut self, stats: &[WorkerStats], now: Instant) -> Sums {
+        let mut sums = Sums::default();
+        let n = stats.len();
+        if n == 0 {
+            return sums;
+        }
+        let clock_count = CLOCK_SAMPLE.min(n);
+        for k in 0..clock_count {
+            let w = &stats[(self.clock_cursor + k) % n];
+            self.read_clock(w, now, &mut sums);
+        }
+        self.clock_cursor = (self.clock_cursor + clock_count) % n;
+        let delay_count = DELAY_SAMPLE.min(n);
+        for k in 0..delay_count {
+            let w = &stats[(self.delay_cursor + k) % n];
+            self.read_delay(w, &mut sums);
+        }
+        self.delay_cursor = (self.delay_cursor + delay_count) % n;
+        sums
+    }
+
+    fn read_clock(&mut self, w: &WorkerStats, now: Instant, sums: &mut Sums) {
+        let Some(tid) = w.os_tid else { return };
+        let busy = w.busy_now();
+        let cpu = clock::thread_cpu_time(tid);
+        let fresh = Reading {
+            tid,
+            at: now,
+            busy,
+            cpu,
+            delay_busy: busy,
+            run_delay: None,
+            blocked: false,
+        };
+        let entry = self.readings.entry(w.index).or_insert(fresh);
+        if entry.tid != tid {
+            // The slot was reused by a new thread: start over.
+            *entry = fresh;
+            return;
+        }
+        let (Some(cpu), Some(prev_cpu)) = (cpu, entry.cpu) else {
+            entry.cpu = cpu;
+            return;
+        };
+        let dbusy = busy.saturating_sub(entry.busy);
+        let dcpu = cpu.saturating_sub(prev_cpu);
+        let dwall = now.saturating_duration_since(entry.at);
+        let still = dcpu.as_secs_f64() < dwall.as_secs_f64() * STILL_CPU_SHARE;
+        entry.blocked = still && w.in_task_for.is_some_and(|t| t >= BLOCKED_AFTER);
+        if !entry.blocked && !dbusy.is_zero() {
+            sums.busy += dbusy;
+            sums.cpu += dcpu.min(dbusy);
+            sums.clock_samples += 1;
+        }
+        entry.at = now;
+        entry.busy = busy;
+        entry.cpu = Some(cpu);
+    }
+
+    fn read_delay(&mut self, w: &WorkerStats, sums: &mut Sums) {
+        let Some(tid) = w.os_tid else { return };
+        let Some(entry) = self.readings.get_mut(&w.index).filter(|r| r.tid == tid) else {
+            return;
+        };
+        let Some(stat) = schedstat::read(tid) else {
+            return;
+        };
+        let busy = w.busy_now();
+        if let Some(prev) = entry.run_delay {
+            let dbusy = busy.saturating_sub(entry.delay_busy);
+            if !dbusy.is_zero() && !entry.blocked {
+                sums.delay_busy += dbusy;
+                sums.delay += stat.run_delay.saturating_sub(prev).min(dbusy);
+                sums.delay_samples += 1;
+            }
+        }
+        entry.run_delay = Some(stat.run_delay);
+        entry.delay_busy = busy;
+    }
+
+    fn forget_gone_workers(&mut self, stats: &[WorkerStats]) {
+        if self.readings.len() > stats.len() {
+            let live: std::collections::HashSet<usize> = stats.iter().map(|w| w.index).collect();
+            self.readings.retain(|index, _| live.contains(index));
+        }
+    }
+
+    /// Cores the process used over the last window of at least `PROCESS_WINDOW`.
+    fn process_cores(&mut self, now: Instant) -> Option<f64> {
+        let cpu = clock::process_cpu_time()?;
+        self.process.push_back((now, cpu));
+        // Keep one reading older than the window, and nothing older than two windows.
+        while self.process.len() > 2
+            && self
+                .process
+                .get(1)
+                .is_some_and(|(t, _)| now.saturating_duration_since(*t) >= PROCESS_WINDOW)
+        {
+            self.process.pop_front();
+        }
+        let (t0, c0) = *self.process.front()?;
+        let wall = now.saturating_duration_since(t0);
+        if wall < PROCESS_WINDOW {
+            return None;
+        }
+        Some(cpu.saturating_sub(c0).as_secs_f64() / wall.as_secs_f64())
+    }
+}

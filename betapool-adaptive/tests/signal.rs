@@ -1,0 +1,91 @@
+//! The signal works: oversubscribed CPU-bound threads look blocked to the seed's β but not to
+//! β_true, and sleeping threads look blocked to both. Generous bounds; the averages are taken
+//! over the experiment log's rows while the load runs. One test per binary keeps other tests'
+//! threads off the cores.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use betapool_adaptive::{AdaptiveThreadPoolExecutor, ExperimentRecord};
+use betapool_core::controller::FixedPolicy;
+
+fn mean(rows: &[ExperimentRecord], f: impl Fn(&ExperimentRecord) -> Option<f64>) -> Option<f64> {
+    let v: Vec<f64> = rows.iter().filter_map(f).collect();
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+/// Runs `threads` copies of `body` on a pool fixed at that size until the experiment log has
+/// `rows` rows taken under load; returns those rows.
+fn measure(threads: usize, rows: usize, body: fn(&AtomicBool)) -> Vec<ExperimentRecord> {
+    let executor = AdaptiveThreadPoolExecutor::builder(threads, threads)
+        .policy(FixedPolicy)
+        .build()
+        .unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let hs: Vec<_> = (0..threads)
+        .map(|_| {
+            let stop = stop.clone();
+            executor.submit(move || body(&stop))
+        })
+        .collect();
+    let skip = executor.experiment_log().len() + 1;
+    while executor.experiment_log().len() < skip + rows {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    stop.store(true, Ordering::Relaxed);
+    hs.into_iter().for_each(|h| h.join().unwrap());
+    executor
+        .experiment_log()
+        .into_iter()
+        .skip(skip)
+        .take(rows)
+        .collect()
+}
+
+fn spin(stop: &AtomicBool) {
+    let mut x = 0u64;
+    while !stop.load(Ordering::Relaxed) {
+        for i in 0..10_000u64 {
+            x = black_box(x.wrapping_mul(31).wrapping_add(i));
+        }
+    }
+    black_box(x);
+}
+
+fn sleep(stop: &AtomicBool) {
+    while !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn the_signal_tells_blocking_from_contention() {
+    if !std::path::Path::new("/proc/self/task").exists() {
+        eprintln!("no /proc: the run-queue delay is not available here; nothing to check");
+        return;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    let cpu = measure(2 * cores, 5, spin);
+    let naive = mean(&cpu, |r| r.blocking_ratio).expect("β measured");
+    let truth = mean(&cpu, |r| r.beta_true).expect("β_true measured");
+    eprintln!("cpu: naive β {naive:.2}, β_true {truth:.2}");
+    assert!(
+        naive >= 0.3,
+        "oversubscribed spinning looks blocked to the seed's β: {naive:.2}"
+    );
+    assert!(
+        truth <= 0.2,
+        "but not to β_true: {truth:.2} (naive {naive:.2})"
+    );
+
+    let io = measure(2 * cores, 5, sleep);
+    let truth = mean(&io, |r| r.beta_true).expect("β_true measured");
+    eprintln!("io: β_true {truth:.2}");
+    assert!(
+        truth >= 0.8,
+        "sleeping threads are blocked: β_true {truth:.2}"
+    );
+}

@@ -1,0 +1,67 @@
+//! One measured run: take the thread baseline, build the pool from its spec, run the workload
+//! through the harness with progress, shut the pool down.
+
+use betapool_harness::{RunOptions, RunReport, pool_from_spec, procfs};
+use betapool_workloads::{Calibration, Workload};
+
+use crate::error::CliError;
+use crate::progress::Progress;
+use crate::settings::{Common, Setting};
+
+/// What every run of one subcommand shares: the spin calibration, the seed and time cap, and
+/// the progress bar.
+#[derive(Debug)]
+pub(crate) struct Bench<'a> {
+    /// Measured once per process, before any pool starts.
+    pub(crate) cal: &'a Calibration,
+    /// Seed and time cap.
+    pub(crate) common: &'a Common,
+    /// The bar every run advances.
+    pub(crate) progress: &'a Progress,
+}
+
+impl Bench<'_> {
+    /// Runs `workload` on a fresh pool built from `pool`, and shuts the pool down before
+    /// returning, so that the next run starts from the same thread count.
+    ///
+    /// A spec the harness cannot build is reported against the pool's origin (its flag or its
+    /// place in the config file).
+    pub(crate) fn measure(
+        &self,
+        pool: &Setting<String>,
+        workload: &Workload,
+    ) -> Result<RunReport, CliError> {
+        let tasks = workload.total_tasks() as u64;
+        let progress = self
+            .progress
+            .start_run(format!("{} on {}", workload.name, pool.value));
+        // Read before the pool exists, so that the report's thread counts are the pool's own.
+        let baseline = procfs::thread_count();
+        let exec = pool_from_spec(&pool.value).map_err(|e| pool.error(e.to_string()))?;
+        let opts = RunOptions {
+            seed: self.common.seed,
+            time_cap: Some(self.common.time_cap),
+            baseline_threads: baseline,
+            progress: Some(progress),
+            ..RunOptions::default()
+        };
+        let result = betapool_harness::run(exec.as_ref(), workload, self.cal, &opts);
+        // Shut down whether the run succeeded or not: the next run's baseline must not count
+        // this pool's threads.
+        exec.shutdown();
+        self.progress.end_run(tasks);
+        result.map_err(|e| CliError::run(&workload.name, &pool.value, e))
+    }
+
+    /// Runs `workload` on each pool in turn.
+    pub(crate) fn measure_all(
+        &self,
+        pools: &[Setting<String>],
+        workload: &Workload,
+    ) -> Result<Vec<RunReport>, CliError> {
+        pools
+            .iter()
+            .map(|pool| self.measure(pool, workload))
+            .collect()
+    }
+}

@@ -1,0 +1,239 @@
+//! `DefaultPolicy`: size the pool by Little's law while there is demand, and let CPU
+//! contention veto growth and pull the size back down.
+//!
+//! The seed's policy creeps (+2 threads per 2 s) and reads time spent waiting for a core as
+//! blocking. This one jumps: with tasks waiting and the cores not full, it sets the target to
+//! the size that would keep every core busy, `cores × busy / cpu` (each worker uses a core for
+//! `cpu / busy` of its busy time). When workers spend a large share of their busy time waiting
+//! for a core (`contention`), the cores are full: growth is vetoed, and the target comes down to
+//! `cores × busy / (cpu + run_delay)`, the size that would leave no worker waiting. Without
+//! demand, the pool shrinks to what its busy workers need.
+
+use std::time::Duration;
+
+use super::{Decision, DecisionPolicy, Observation};
+
+/// Threads per core of CPU demand that the Little's-law size adds as a margin. The ratio is
+/// measured with noise and changes with the work; a quarter more threads than the bare estimate
+/// keeps the cores busy when the estimate is low, and costs little when it is high (surplus
+/// threads of blocked work are parked in the kernel, not spinning).
+const HEADROOM: f64 = 1.25;
+
+/// Contention (share of busy time spent waiting for a core) at which growth is vetoed: beyond
+/// it, a new thread mostly queues for a core that another worker is using.
+const CONTENTION_VETO: f64 = 0.25;
+
+/// Contention at which the pool is shrunk towards the size that leaves no worker waiting. Kept
+/// well above the veto so the size does not flap between growing and shrinking; 4 CPU-bound
+/// workers on 2 cores measure 0.5.
+const CONTENTION_SHRINK: f64 = 0.4;
+
+/// Share of the usable cores the process must be using before the cores count as saturated
+/// and growth is vetoed even without measured contention.
+const CPU_SATURATED: f64 = 0.95;
+
+/// How long demand must be absent before the pool shrinks. Arrivals come in bursts; shrinking
+/// the moment the queue empties would retire threads the next burst needs a millisecond later.
+const IDLE_GRACE: Duration = Duration::from_millis(100);
+
+/// Time constant of the smoothing applied to the measured ratios. A tick's sample covers a
+/// millisecond or two and a handful of workers; averaging over ~10 ms removes most of that
+/// noise while still following a change of workload within a few ticks.
+const SMOOTHING: Duration = Duration::from_millis(10);
+
+/// Time constant for the number of busy workers, which sizes the pool when demand is gone.
+/// Longer than `SMOOTHING`: arrival-driven load fluctuates from one millisecond to the next.
+const BUSY_SMOOTHING: Duration = Duration::from_millis(50);
+
+/// When the blocking ratio is unknown (no thread CPU clocks), grow by this factor per decision
+/// while there is demand and the cores are not saturated.
+const BLIND_GROWTH_FACTOR: usize = 2;
+
+/// How long the policy waits for its first CPU measurement before concluding that the thread
+/// clocks are unavailable and growing blind.
+const BLIND_AFTER: Duration = Duration::from_millis(50);
+
+/// The adaptive pool's default policy. See the module documentation for the rule; every
+/// constant it uses is documented with the reason for its value.
+///
+/// ```
+/// use std::time::Duration;
+/// use betapool_core::controller::{Action, DecisionPolicy, DefaultPolicy, Observation};
+///
+/// let mut policy = DefaultPolicy::new();
+/// // Four workers, all blocked (1 ms of busy time each, 10 µs of CPU), tasks queued.
+/// let obs = Observation {
+///     now: Duration::from_millis(1),
+///     window: Duration::from_millis(1),
+///     current_threads: 4, target: 4, min_threads: 4, max_threads: 512,
+///     busy_workers: 4, queued: 1_000, cores: 2,
+///     busy_delta: Duration::from_millis(4),
+///     cpu_delta: Some(Duration::from_micros(40)),
+///     run_delay_delta: Some(Duration::ZERO),
+///     process_cpu_cores: Some(0.1),
+///     ..Observation::default()
+/// };
+/// // Little's law: 2 cores × 100 busy per cpu × 1.25 = 250 threads, at once.
+/// assert_eq!(policy.decide(&obs).action, Action::Grow(246));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct DefaultPolicy {
+    /// Smoothed `busy / cpu` of the sampled workers.
+    busy_per_cpu: Option<f64>,
+    /// Smoothed share of busy time spent waiting for a core.
+    contention: Option<f64>,
+    /// Smoothed count of busy workers.
+    busy_workers: Option<f64>,
+    /// When demand was last seen.
+    last_demand: Option<Duration>,
+    /// The `now` of the previous observation.
+    last_now: Option<Duration>,
+}
+
+impl DefaultPolicy {
+    /// A policy with nothing measured yet.
+    pub fn new() -> DefaultPolicy {
+        DefaultPolicy::default()
+    }
+
+    /// Folds this tick's measurements into the smoothed values.
+    fn observe(&mut self, obs: &Observation) {
+        let dt = match self.last_now {
+            Some(last) => obs.now.saturating_sub(last),
+            None => obs.window,
+        };
+        self.last_now = Some(obs.now);
+        let weight = |tau: Duration| {
+            if tau.is_zero() {
+                1.0
+            } else {
+                1.0 - (-dt.as_secs_f64() / tau.as_secs_f64()).exp()
+            }
+        };
+        let fast = weight(SMOOTHING);
+        if let (Some(cpu), false) = (obs.cpu_delta, obs.busy_delta.is_zero()) {
+            // A worker cannot use more CPU than its busy time; clamping keeps the ratio ≥ 1.
+            let ratio = obs.busy_delta.as_secs_f64() / cpu.as_secs_f64().max(1e-9);
+            let ratio = ratio.clamp(1.0, 1e6);
+            ewma(&mut self.busy_per_cpu, ratio, fast);
+        }
+        if let Some(c) = obs.contention() {
+            ewma(&mut self.contention, c, fast);
+        }
+        ewma(
+            &mut self.busy_workers,
+            obs.busy_workers as f64,
+            weight(BUSY_SMOOTHING),
+        );
+        if obs.has_demand() {
+            self.last_demand = Some(obs.now);
+        }
+    }
+
+    /// Turns an absolute target into a decision relative to the engine's current target.
+    fn towards(obs: &Observation, target: usize, reason: String) -> Decision {
+        let target = target
+            .max(obs.min_threads)
+            .min(obs.max_threads.max(obs.min_threads));
+        match target.cmp(&obs.target) {
+            std::cmp::Ordering::Greater => Decision::grow(target - obs.target, reason),
+            std::cmp::Ordering::Less => Decision::shrink(obs.target - target, reason),
+            std::cmp::Ordering::Equal => Decision::hold(reason),
+        }
+    }
+}
+
+fn ewma(slot: &mut Option<f64>, value: f64, weight: f64) {
+    *slot = Some(match *slot {
+        Some(old) => old + weight * (value - old),
+        None => value,
+    });
+}
+
+fn ceil(x: f64) -> usize {
+    if x.is_finite() && x > 0.0 {
+        x.ceil().min(usize::MAX as f64) as usize
+    } else {
+        0
+    }
+}
+
+impl DecisionPolicy for DefaultPolicy {
+    fn decide(&mut self, obs: &Observation) -> Decision {
+        self.observe(obs);
+        let cores = obs.cores.max(1) as f64;
+        let contention = self.contention.unwrap_or(0.0);
+        let saturated = obs
+            .process_cpu_cores
+            .is_some_and(|c| c >= cores * CPU_SATURATED);
+        // Workers stuck in a call are not available to run tasks: the pool keeps its minimum
+        // of available workers by adding one thread per stuck worker.
+        let floor = obs.min_threads.saturating_add(obs.blocked_workers);
+
+        if obs.has_demand() {
+            if contention >= CONTENTION_SHRINK {
+                // Cores full: come down to the size that leaves no worker waiting for a core,
+                // cores × busy / (cpu + run_delay) = cores / (cpu/busy + contention).
+                let cpu_share = self.busy_per_cpu.map_or(1.0, |r| 1.0 / r);
+                let fit = ceil(cores * HEADROOM / (cpu_share + contention));
+                let target = fit.max(floor).min(obs.target.max(floor));
+                return Self::towards(
+                    obs,
+                    target,
+                    format!("cores full: contention {contention:.2}, fits {fit} threads"),
+                );
+            }
+            if contention >= CONTENTION_VETO || saturated {
+                let target = obs.target.max(floor);
+                return Self::towards(
+                    obs,
+                    target,
+                    format!(
+                        "veto growth: contention {contention:.2}, cpu {:.2} of {cores} cores",
+                        obs.process_cpu_cores.unwrap_or(f64::NAN)
+                    ),
+                );
+            }
+            let Some(busy_per_cpu) = self.busy_per_cpu else {
+                if obs.cpu_delta.is_some() || obs.now < BLIND_AFTER {
+                    // The clocks work but no busy worker has been measured twice yet: one more
+                    // tick gives the ratio, and guessing now would oversubscribe CPU-bound work.
+                    return Self::towards(obs, obs.target.max(floor), "demand, measuring".into());
+                }
+                let target = obs.target.saturating_mul(BLIND_GROWTH_FACTOR).max(floor);
+                return Self::towards(obs, target, "demand, no CPU clocks: doubling".into());
+            };
+            let little = ceil(cores * HEADROOM * busy_per_cpu);
+            let target = little
+                .saturating_add(obs.blocked_workers)
+                .max(obs.target)
+                .max(floor);
+            return Self::towards(
+                obs,
+                target,
+                format!("demand: Little's law {little} (busy/cpu {busy_per_cpu:.1})"),
+            );
+        }
+
+        let quiet_for = self
+            .last_demand
+            .map_or(obs.now, |t| obs.now.saturating_sub(t));
+        if quiet_for < IDLE_GRACE {
+            return Self::towards(obs, obs.target.max(floor), "idle workers, waiting".into());
+        }
+        let busy = self.busy_workers.unwrap_or(0.0);
+        let need = ceil(busy * HEADROOM).max(floor);
+        Self::towards(
+            obs,
+            need.min(obs.target.max(floor)),
+            format!("no demand for {} ms: {busy:.1} busy", quiet_for.as_millis()),
+        )
+    }
+
+    fn name(&self) -> &str {
+        "default"
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,238 @@
+//! Tests of `DefaultPolicy`: each branch on hand-built observations, and its properties.
+
+use std::time::Duration;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::controller::Action;
+
+const MS: Duration = Duration::from_millis(1);
+
+/// Four workers on two cores, tasks queued, nothing measured about their CPU use.
+fn base() -> Observation {
+    Observation {
+        now: MS,
+        window: MS,
+        current_threads: 4,
+        target: 4,
+        min_threads: 4,
+        max_threads: 512,
+        busy_workers: 4,
+        queued: 100,
+        cores: 2,
+        busy_delta: 4 * MS,
+        cpu_delta: Some(4 * MS),
+        run_delay_delta: Some(Duration::ZERO),
+        process_cpu_cores: Some(1.0),
+        ..Observation::default()
+    }
+}
+
+fn target_after(obs: &Observation) -> usize {
+    let d = DefaultPolicy::new().decide(obs);
+    d.apply(obs.target, obs.min_threads, obs.max_threads)
+}
+
+#[test]
+fn blocked_work_with_demand_jumps_to_littles_law() {
+    // 1 % of busy time on a CPU: 2 cores × 100 × 1.25 = 250.
+    let obs = Observation {
+        cpu_delta: Some(Duration::from_micros(40)),
+        ..base()
+    };
+    assert_eq!(target_after(&obs), 250);
+    // Fully blocked work goes to the maximum in one step.
+    let obs = Observation {
+        cpu_delta: Some(Duration::ZERO),
+        ..base()
+    };
+    assert_eq!(target_after(&obs), 512);
+}
+
+#[test]
+fn cpu_bound_work_does_not_grow() {
+    // Four CPU-bound workers on two cores: half of their busy time waiting for a core.
+    let obs = Observation {
+        cpu_delta: Some(2 * MS),
+        run_delay_delta: Some(2 * MS),
+        process_cpu_cores: Some(2.0),
+        ..base()
+    };
+    let d = DefaultPolicy::new().decide(&obs);
+    assert_eq!(d.action, Action::Hold, "{d}");
+}
+
+#[test]
+fn oversubscribed_cpu_work_shrinks_to_the_cores() {
+    // 64 CPU-bound workers on 2 cores: each runs 1/32 of the time and waits the rest.
+    let obs = Observation {
+        current_threads: 64,
+        target: 64,
+        busy_workers: 64,
+        busy_delta: 64 * MS,
+        cpu_delta: Some(2 * MS),
+        run_delay_delta: Some(62 * MS),
+        process_cpu_cores: Some(2.0),
+        ..base()
+    };
+    assert_eq!(
+        target_after(&obs),
+        4,
+        "back to the floor: 2 cores × 1.25 = 3 < min 4"
+    );
+}
+
+#[test]
+fn saturation_vetoes_growth() {
+    let obs = Observation {
+        cpu_delta: Some(Duration::from_micros(40)),
+        process_cpu_cores: Some(1.95),
+        ..base()
+    };
+    assert_eq!(DefaultPolicy::new().decide(&obs).action, Action::Hold);
+}
+
+#[test]
+fn a_stuck_worker_is_compensated() {
+    // The other workers are CPU-bound: without the stuck one the pool would hold at 4.
+    let obs = Observation {
+        blocked_workers: 1,
+        cpu_delta: Some(4 * MS),
+        ..base()
+    };
+    assert_eq!(target_after(&obs), 5);
+}
+
+#[test]
+fn without_cpu_clocks_it_doubles_while_there_is_demand() {
+    let obs = Observation {
+        cpu_delta: None,
+        run_delay_delta: None,
+        ..base()
+    };
+    assert_eq!(target_after(&obs), 4, "waits for a first measurement");
+    let later = Observation {
+        now: BLIND_AFTER,
+        ..obs
+    };
+    assert_eq!(target_after(&later), 8);
+}
+
+#[test]
+fn without_demand_it_waits_then_shrinks_to_what_busy_workers_need() {
+    let mut policy = DefaultPolicy::new();
+    let busy = Observation {
+        current_threads: 100,
+        target: 100,
+        busy_workers: 100,
+        cpu_delta: Some(Duration::ZERO),
+        ..base()
+    };
+    policy.decide(&busy);
+    // Load stops: everything idle, queue empty.
+    let mut now = busy.now;
+    let mut target = 100;
+    let mut saw_grace = false;
+    for _ in 0..400 {
+        now += MS;
+        let idle = Observation {
+            now,
+            target,
+            current_threads: target,
+            idle_threads: target,
+            busy_workers: 0,
+            queued: 0,
+            busy_delta: Duration::ZERO,
+            ..base()
+        };
+        let d = policy.decide(&idle);
+        if now < IDLE_GRACE {
+            assert_eq!(d.action, Action::Hold, "waits out the grace period: {d}");
+            saw_grace = true;
+        }
+        target = d.apply(target, idle.min_threads, idle.max_threads);
+    }
+    assert!(saw_grace);
+    assert_eq!(target, 4, "back to min_threads after the load stops");
+}
+
+#[test]
+fn decisions_name_their_reason() {
+    let d = DefaultPolicy::new().decide(&base());
+    assert!(!d.reason.is_empty());
+    assert_eq!(DefaultPolicy::new().name(), "default");
+}
+
+/// An arbitrary observation of a pool with demand.
+fn observation() -> impl Strategy<Value = Observation> {
+    (
+        1usize..64,    // min
+        0usize..512,   // extra to max
+        0usize..600,   // target offset
+        1usize..16,    // cores
+        0u64..1_000,   // busy ms
+        0u64..1_000,   // cpu ms
+        0u64..1_000,   // run delay ms
+        0usize..1_000, // queued
+        0usize..4,     // blocked
+        0.0f64..16.0,  // process cpu cores
+    )
+        .prop_map(
+            |(min, extra, t, cores, busy, cpu, delay, queued, blocked, pcpu)| {
+                let max = min + extra;
+                let target = (min + t).min(max);
+                Observation {
+                    now: MS,
+                    window: MS,
+                    current_threads: target,
+                    target,
+                    min_threads: min,
+                    max_threads: max,
+                    busy_workers: target,
+                    queued,
+                    cores,
+                    busy_delta: Duration::from_millis(busy),
+                    cpu_delta: Some(Duration::from_millis(cpu.min(busy))),
+                    run_delay_delta: Some(Duration::from_millis(delay.min(busy - cpu.min(busy)))),
+                    blocked_workers: blocked,
+                    process_cpu_cores: Some(pcpu),
+                    ..Observation::default()
+                }
+            },
+        )
+}
+
+proptest! {
+    #[test]
+    fn the_target_stays_within_bounds(obs in observation()) {
+        let t = target_after(&obs);
+        prop_assert!(t >= obs.min_threads && t <= obs.max_threads, "{t} outside [{}, {}]", obs.min_threads, obs.max_threads);
+    }
+
+    #[test]
+    fn no_growth_while_contention_is_high(obs in observation()) {
+        let mut obs = obs;
+        // Make at least a quarter of the busy time run-queue delay.
+        let busy = obs.busy_delta.max(MS);
+        obs.busy_delta = busy;
+        obs.cpu_delta = Some(busy / 2);
+        obs.run_delay_delta = Some(busy / 2);
+        obs.blocked_workers = 0;
+        let d = DefaultPolicy::new().decide(&obs);
+        prop_assert!(!matches!(d.action, Action::Grow(_)), "{d}");
+    }
+
+    #[test]
+    fn the_target_never_falls_as_beta_true_rises(obs in observation(), less_cpu in 0u64..1_000, less_delay in 0u64..1_000) {
+        // Same pool, same busy time; less CPU and less run-queue delay means a higher β_true.
+        let mut more_blocked = obs.clone();
+        let cpu = obs.cpu_delta.unwrap_or_default();
+        let delay = obs.run_delay_delta.unwrap_or_default();
+        more_blocked.cpu_delta = Some(cpu.saturating_sub(Duration::from_millis(less_cpu)));
+        more_blocked.run_delay_delta = Some(delay.saturating_sub(Duration::from_millis(less_delay)));
+        prop_assert!(more_blocked.beta_true() >= obs.beta_true());
+        prop_assert!(target_after(&more_blocked) >= target_after(&obs),
+            "β_true {:?} → {} but {:?} → {}", obs.beta_true(), target_after(&obs), more_blocked.beta_true(), target_after(&more_blocked));
+    }
+}
