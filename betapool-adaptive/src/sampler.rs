@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use betapool_core::controller::Observation;
 use betapool_core::{Pool, WorkerStats};
 
+use crate::signal::task_state::{self, TaskState};
 use crate::signal::{clock, schedstat};
 
 /// Workers whose thread CPU clock is read per tick (≈ 300 ns each).
@@ -28,10 +29,15 @@ pub(crate) const DELAY_SAMPLE: usize = 4;
 /// anything from 1.0 to 2.7 cores; over 10 ms the error is a few per cent.
 pub(crate) const PROCESS_WINDOW: Duration = Duration::from_millis(10);
 
-/// A worker inside one task for longer than this whose CPU clock has not moved is counted as
-/// blocked (stuck in a call) rather than as a normal blocking task. Longer than any ordinary
-/// I/O wait of the workloads the pool is measured on, and short enough that a stuck worker is
-/// compensated well within 100 ms.
+/// The shortest window over which one worker's run-queue delay is read. The kernel adds a
+/// thread's wait to its run delay only when the thread gets a core again, so over a single
+/// millisecond the delay arrives in lumps; over ten it spans several time slices.
+pub(crate) const DELAY_WINDOW: Duration = Duration::from_millis(10);
+
+/// A worker whose CPU clock has not moved for this long while inside a task, and which the
+/// kernel reports asleep, is counted as blocked (stuck in a call) rather than as a normal
+/// blocking task. Longer than any ordinary I/O wait of the workloads the pool is measured on,
+/// and short enough that a stuck worker is compensated well within 100 ms.
 pub(crate) const BLOCKED_AFTER: Duration = Duration::from_millis(50);
 
 /// A worker whose CPU clock advanced by less than this share of the wall time between two
@@ -45,9 +51,12 @@ struct Reading {
     at: Instant,
     busy: Duration,
     cpu: Option<Duration>,
-    /// Busy time and run delay at the last `schedstat` read.
+    /// Time, busy time and run delay at the last `schedstat` read.
+    delay_at: Instant,
     delay_busy: Duration,
     run_delay: Option<Duration>,
+    /// Since when the worker's CPU clock has not moved while it was inside a task.
+    still_since: Option<Instant>,
     blocked: bool,
 }
 
@@ -71,6 +80,8 @@ pub(crate) struct Sampler {
     last_completed: u64,
     process: VecDeque<(Instant, Duration)>,
     readings: HashMap<usize, Reading>,
+    /// The latest share of busy time spent waiting for a core, from the run-delay sample.
+    contention: Option<f64>,
     clock_cursor: usize,
     delay_cursor: usize,
     #[cfg(feature = "system-cpu")]
@@ -86,6 +97,7 @@ impl Sampler {
             last_completed: 0,
             process: VecDeque::new(),
             readings: HashMap::new(),
+            contention: None,
             clock_cursor: 0,
             delay_cursor: 0,
             #[cfg(feature = "system-cpu")]
@@ -109,6 +121,10 @@ impl Sampler {
         let busy_workers = stats.iter().filter(|w| w.in_task_for.is_some()).count();
 
         let sums = self.sample_workers(&stats, now);
+        if sums.delay_samples > 0 && !sums.delay_busy.is_zero() {
+            let c = sums.delay.as_secs_f64() / sums.delay_busy.as_secs_f64();
+            self.contention = Some(c.clamp(0.0, 1.0));
+        }
         self.forget_gone_workers(&stats);
         let blocked_workers = stats
             .iter()
@@ -120,10 +136,9 @@ impl Sampler {
         } else {
             // Scale the delay sample's contention onto the clock sample's busy time, so that
             // `Observation::contention` and `beta_true` read the same ratio.
-            let delay = (sums.delay_samples > 0 && !sums.delay_busy.is_zero()).then(|| {
-                let c = sums.delay.as_secs_f64() / sums.delay_busy.as_secs_f64();
-                sums.busy.mul_f64(c.clamp(0.0, 1.0))
-            });
+            // Run delays are read over windows of `DELAY_WINDOW`, so most ticks bring none:
+            // the latest estimate stands until a new one arrives.
+            let delay = self.contention.map(|c| sums.busy.mul_f64(c));
             (Some(sums.cpu), delay)
         };
 
@@ -170,7 +185,7 @@ impl Sampler {
         let delay_count = DELAY_SAMPLE.min(n);
         for k in 0..delay_count {
             let w = &stats[(self.delay_cursor + k) % n];
-            self.read_delay(w, &mut sums);
+            self.read_delay(w, now, &mut sums);
         }
         self.delay_cursor = (self.delay_cursor + delay_count) % n;
         sums
@@ -185,8 +200,10 @@ impl Sampler {
             at: now,
             busy,
             cpu,
+            delay_at: now,
             delay_busy: busy,
             run_delay: None,
+            still_since: None,
             blocked: false,
         };
         let entry = self.readings.entry(w.index).or_insert(fresh);
@@ -203,7 +220,18 @@ impl Sampler {
         let dcpu = cpu.saturating_sub(prev_cpu);
         let dwall = now.saturating_duration_since(entry.at);
         let still = dcpu.as_secs_f64() < dwall.as_secs_f64() * STILL_CPU_SHARE;
-        entry.blocked = still && w.in_task_for.is_some_and(|t| t >= BLOCKED_AFTER);
+        entry.still_since = match (still && w.in_task_for.is_some(), entry.still_since) {
+            (false, _) => None,
+            (true, Some(since)) => Some(since),
+            (true, None) => Some(entry.at),
+        };
+        // Still for long enough: ask the kernel whether it sleeps (blocked) or waits for a core
+        // (an oversubscribed CPU-bound worker can go without a turn for a long time).
+        entry.blocked = entry.still_since.is_some_and(|since| {
+            now.saturating_duration_since(since) >= BLOCKED_AFTER
+                && w.in_task_for.is_some_and(|t| t >= BLOCKED_AFTER)
+                && task_state::read(tid) == Some(TaskState::Asleep)
+        });
         if !entry.blocked && !dbusy.is_zero() {
             sums.busy += dbusy;
             sums.cpu += dcpu.min(dbusy);
@@ -214,11 +242,15 @@ impl Sampler {
         entry.cpu = Some(cpu);
     }
 
-    fn read_delay(&mut self, w: &WorkerStats, sums: &mut Sums) {
+    fn read_delay(&mut self, w: &WorkerStats, now: Instant, sums: &mut Sums) {
         let Some(tid) = w.os_tid else { return };
         let Some(entry) = self.readings.get_mut(&w.index).filter(|r| r.tid == tid) else {
             return;
         };
+        if entry.run_delay.is_some() && now.saturating_duration_since(entry.delay_at) < DELAY_WINDOW
+        {
+            return;
+        }
         let Some(stat) = schedstat::read(tid) else {
             return;
         };
@@ -233,6 +265,7 @@ impl Sampler {
         }
         entry.run_delay = Some(stat.run_delay);
         entry.delay_busy = busy;
+        entry.delay_at = now;
     }
 
     fn forget_gone_workers(&mut self, stats: &[WorkerStats]) {

@@ -25,6 +25,7 @@ mod cores;
 pub(crate) mod schedstat;
 #[cfg(feature = "system-cpu")]
 mod system_cpu;
+pub(crate) mod task_state;
 
 pub(crate) use cores::usable_cores;
 #[cfg(feature = "system-cpu")]
