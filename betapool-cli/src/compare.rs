@@ -15,7 +15,7 @@ use crate::error::CliError;
 use crate::measure::Bench;
 use crate::output::{self, Row};
 use crate::progress::Progress;
-use crate::settings::{CompareSettings, Setting};
+use crate::settings::{CompareSettings, Origin, Setting};
 
 /// The sweep when `--sizes` is not given: powers of two from 1 to 512, the benchmark's oracle
 /// sweep, wide enough to hold the best size of every named workload on a small machine.
@@ -56,7 +56,15 @@ struct Comparison<'a> {
 
 /// Runs the sweep and the extra pools, writes the chart, prints the table (or JSON).
 pub(crate) fn main(args: CompareArgs) -> Result<(), CliError> {
-    let settings = config::compare_settings(args)?;
+    let mut settings = config::compare_settings(args)?;
+    // Every self-sizing pool the harness knows runs next to the sweep, before any asked for.
+    let known = betapool_harness::SELF_SIZING_POOLS.iter().map(|&spec| {
+        Setting::new(
+            spec.to_owned(),
+            Origin::Default("the harness's self-sizing pools"),
+        )
+    });
+    settings.pools = known.chain(settings.pools).collect();
     // Calibrated before any pool starts, so that no pool thread competes with the timing.
     let cal = Calibration::measure();
     let tasks = settings.workload.total_tasks() as u64;

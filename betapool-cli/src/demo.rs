@@ -29,6 +29,7 @@ pub(crate) const DEMO_POOLS: &[&str] = &[
     "static:32",
     "static:128",
     "static:512",
+    "adaptive",
 ];
 
 /// One of the demo's workloads: a named workload of the workloads crate, scaled down.

@@ -199,7 +199,11 @@ fn compare_json_has_every_run() {
     assert_eq!(runs.len(), 2);
     assert_eq!(runs[0]["pool"], "static:2");
     assert!(runs.iter().all(|r| r["completed"] == 40));
-    assert_eq!(json["pool_runs"], serde_json::json!([]));
+    // Every self-sizing pool the harness knows runs next to the sweep.
+    let pools = json["pool_runs"].as_array().expect("pool runs");
+    let names: Vec<&str> = pools.iter().filter_map(|r| r["pool"].as_str()).collect();
+    assert_eq!(names, ["adaptive", "adaptive-seed"]);
+    assert!(pools.iter().all(|r| r["completed"] == 40));
     assert!(svg.exists(), "the chart's directory was created");
     let _ = fs::remove_dir_all(dir);
 }
@@ -268,8 +272,9 @@ fn demo_json_with_an_extra_pool() {
     assert_eq!(workloads.len(), 3);
     for w in workloads {
         let runs = w["runs"].as_array().expect("runs");
-        assert_eq!(runs.len(), 6, "five static sizes and static:3");
-        assert_eq!(runs[5]["pool"], "static:3");
+        assert_eq!(runs.len(), 7, "five static sizes, adaptive and static:3");
+        assert_eq!(runs[5]["pool"], "adaptive");
+        assert_eq!(runs[6]["pool"], "static:3");
         assert!(runs.iter().all(|r| r["completed"] == w["tasks"]));
     }
     assert!(svg.exists());

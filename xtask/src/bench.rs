@@ -35,8 +35,16 @@ const WORKLOADS: &[&str] = &[
 const SIZES: &[usize] = &[1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 /// The sweep of a quick run: every other size, still spanning 1 to 256.
 const QUICK_SIZES: &[usize] = &[1, 4, 16, 64, 256];
-/// Peer pools, with their defaults.
-const PEERS: &[&str] = &["tokio", "smol", "rayon", "threadpool"];
+/// The self-sizing pools under test (min 4, max 512, no tuning) and the peer pools, with their
+/// defaults.
+const PEERS: &[&str] = &[
+    "adaptive",
+    "adaptive-seed",
+    "tokio",
+    "smol",
+    "rayon",
+    "threadpool",
+];
 /// Repeats of a full run: the issue asks for at least 3, and 3 gives a median.
 const REPEATS: usize = 3;
 /// After this long a run's remaining tasks skip their work: 1 ms sleeps on one thread would

@@ -14,19 +14,21 @@ use std::time::Duration;
 use super::{Decision, DecisionPolicy, Observation};
 
 /// Threads per core of CPU demand that the Little's-law size adds as a margin. The ratio is
-/// measured with noise and changes with the work; a quarter more threads than the bare estimate
-/// keeps the cores busy when the estimate is low, and costs little when it is high (surplus
-/// threads of blocked work are parked in the kernel, not spinning).
-const HEADROOM: f64 = 1.25;
+/// measured with noise, and blocking work needs slack to keep the cores busy (a 100 µs sleep
+/// takes 150 µs with timer slack, and the wake-ups bunch up); half as many threads again as the
+/// bare estimate measured best on the mixed workload, and costs little elsewhere: surplus
+/// threads of blocked work are parked in the kernel, and CPU-bound work is held back by the
+/// contention veto, not by this margin.
+const HEADROOM: f64 = 1.5;
 
 /// Contention (share of busy time spent waiting for a core) at which growth is vetoed: beyond
 /// it, a new thread mostly queues for a core that another worker is using.
-const CONTENTION_VETO: f64 = 0.25;
+const CONTENTION_VETO: f64 = 0.35;
 
 /// Contention at which the pool is shrunk towards the size that leaves no worker waiting. Kept
 /// well above the veto so the size does not flap between growing and shrinking; 4 CPU-bound
-/// workers on 2 cores measure 0.5.
-const CONTENTION_SHRINK: f64 = 0.4;
+/// workers on 2 cores measure 0.5, 8 measure 0.75.
+const CONTENTION_SHRINK: f64 = 0.6;
 
 /// Share of the usable cores the process must be using before the cores count as saturated
 /// and growth is vetoed even without measured contention.
@@ -37,9 +39,10 @@ const CPU_SATURATED: f64 = 0.95;
 const IDLE_GRACE: Duration = Duration::from_millis(100);
 
 /// Time constant of the smoothing applied to the measured ratios. A tick's sample covers a
-/// millisecond or two and a handful of workers; averaging over ~10 ms removes most of that
-/// noise while still following a change of workload within a few ticks.
-const SMOOTHING: Duration = Duration::from_millis(10);
+/// millisecond and up to 32 workers; averaging over a few ticks removes most of that noise,
+/// and a burst of 1 ms tasks that is over in 80 ms cannot wait for a slower average (measured:
+/// with 10 ms the pool reached 476 threads 20 ms into such a burst instead of at once).
+const SMOOTHING: Duration = Duration::from_millis(3);
 
 /// Time constant for the number of busy workers, which sizes the pool when demand is gone.
 /// Longer than `SMOOTHING`: arrival-driven load fluctuates from one millisecond to the next.
@@ -73,8 +76,8 @@ const BLIND_AFTER: Duration = Duration::from_millis(50);
 ///     process_cpu_cores: Some(0.1),
 ///     ..Observation::default()
 /// };
-/// // Little's law: 2 cores × 100 busy per cpu × 1.25 = 250 threads, at once.
-/// assert_eq!(policy.decide(&obs).action, Action::Grow(246));
+/// // Little's law: 2 cores × 100 busy per cpu × 1.5 = 300 threads, at once.
+/// assert_eq!(policy.decide(&obs).action, Action::Grow(296));
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct DefaultPolicy {

@@ -36,12 +36,12 @@ fn target_after(obs: &Observation) -> usize {
 
 #[test]
 fn blocked_work_with_demand_jumps_to_littles_law() {
-    // 1 % of busy time on a CPU: 2 cores × 100 × 1.25 = 250.
+    // 1 % of busy time on a CPU: 2 cores × 100 × 1.5 = 300.
     let obs = Observation {
         cpu_delta: Some(Duration::from_micros(40)),
         ..base()
     };
-    assert_eq!(target_after(&obs), 250);
+    assert_eq!(target_after(&obs), 300);
     // Fully blocked work goes to the maximum in one step.
     let obs = Observation {
         cpu_delta: Some(Duration::ZERO),
@@ -79,7 +79,7 @@ fn oversubscribed_cpu_work_shrinks_to_the_cores() {
     assert_eq!(
         target_after(&obs),
         4,
-        "back to the floor: 2 cores × 1.25 = 3 < min 4"
+        "back to the floor: 2 cores × 1.5 = 3 < min 4"
     );
 }
 
