@@ -35,7 +35,8 @@ pub(crate) enum Command {
     /// Runs one static pool per size, one after another in this process, then each pool given
     /// with `--pools`; prints a table and writes an SVG chart of throughput against pool size.
     Compare(CompareArgs),
-    /// The tour: three workloads on static pools of 2 to 512 threads, in about a minute.
+    /// The tour: three workloads on static pools of 2 to 512 threads and the adaptive pool, in
+    /// about a minute.
     ///
     /// Shows that the best static pool size depends on the workload: prints a table per
     /// workload and writes one SVG chart of throughput as a percentage of each workload's best.

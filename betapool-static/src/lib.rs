@@ -65,8 +65,3 @@ pub use metrics::ExecutorMetrics;
 
 pub use betapool_core::{JoinError, JoinHandle, Pool, RejectionPolicy, ShutdownTimeout};
 pub use betapool_metrics::{MetricsCollector, PoolStats, TaskRecord};
-
-/// The README's examples, compiled and run as doc tests so they cannot go stale.
-#[doc = include_str!("../../README.md")]
-#[cfg(doctest)]
-pub struct ReadmeDoctests;

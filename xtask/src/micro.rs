@@ -39,9 +39,19 @@ const ROWS: &[(&str, &str, &str)] = &[
         "threads/16",
         "betapool execute, 16 submitting threads",
     ),
+    (
+        "controller_cost",
+        "static/4",
+        "StaticThreadPoolExecutor execute, 4 workers",
+    ),
+    (
+        "controller_cost",
+        "adaptive/4",
+        "AdaptiveThreadPoolExecutor execute, 4 workers (controller running)",
+    ),
 ];
 
-/// Tasks per criterion iteration in `benches/overhead.rs`.
+/// Tasks per criterion iteration in `benches/overhead.rs` and `benches/controller_cost.rs`.
 const BATCH: f64 = 10_000.0;
 
 /// Runs the criterion benches and returns the summary table (also written to
@@ -53,6 +63,18 @@ pub(crate) fn run(quick: bool) -> Result<String> {
         "betapool-core",
         "--bench",
         "overhead",
+        "--",
+    ]);
+    if quick {
+        bench.arg("--quick");
+    }
+    cmd::run(bench)?;
+    let mut bench = cmd::cargo(&[
+        "bench",
+        "--package",
+        "betapool-adaptive",
+        "--bench",
+        "controller_cost",
         "--",
     ]);
     if quick {
@@ -140,6 +162,11 @@ fn summary(criterion: &Path) -> Result<String> {
         s,
         "betapool execute / threadpool execute = {:.2}× (target ≤ 1.5×)",
         medians[0] / medians[2]
+    )?;
+    writeln!(
+        s,
+        "controller cost: adaptive − static = {:+.0} ns per task (target ≤ 50 ns)",
+        medians[6] - medians[5]
     )?;
     Ok(s)
 }

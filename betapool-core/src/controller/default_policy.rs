@@ -5,9 +5,10 @@
 //! blocking. This one jumps: with tasks waiting and the cores not full, it sets the target to
 //! the size that would keep every core busy, `cores × busy / cpu` (each worker uses a core for
 //! `cpu / busy` of its busy time). When workers spend a large share of their busy time waiting
-//! for a core (`contention`), the cores are full: growth is vetoed, and the target comes down to
-//! `cores × busy / (cpu + run_delay)`, the size that would leave no worker waiting. Without
-//! demand, the pool shrinks to what its busy workers need.
+//! for a core (`contention`), the cores are full: growth is vetoed, and when the share is large
+//! the target comes down to `cores × (busy − run_delay) / cpu`, the size that would keep the
+//! cores busy if nobody queued for them. Without demand, the pool shrinks to what its busy
+//! workers need.
 
 use std::time::Duration;
 
@@ -51,6 +52,11 @@ const BUSY_SMOOTHING: Duration = Duration::from_millis(50);
 /// When the blocking ratio is unknown (no thread CPU clocks), grow by this factor per decision
 /// while there is demand and the cores are not saturated.
 const BLIND_GROWTH_FACTOR: usize = 2;
+
+/// Busy time per CPU time above which work is blocked beyond doubt (β ≥ 0.95). Below it, the
+/// policy waits for a contention reading before growing: CPU-bound workers that share two cores
+/// with a thread flooding them with tasks measure up to ~10 busy per CPU at first.
+const OBVIOUSLY_BLOCKED: f64 = 20.0;
 
 /// How long the policy waits for its first CPU measurement before concluding that the thread
 /// clocks are unavailable and growing blind.
@@ -175,10 +181,13 @@ impl DecisionPolicy for DefaultPolicy {
 
         if obs.has_demand() {
             if contention >= CONTENTION_SHRINK {
-                // Cores full: come down to the size that leaves no worker waiting for a core,
-                // cores × busy / (cpu + run_delay) = cores / (cpu/busy + contention).
-                let cpu_share = self.busy_per_cpu.map_or(1.0, |r| 1.0 / r);
-                let fit = ceil(cores * HEADROOM / (cpu_share + contention));
+                // Cores full: come down to the size that keeps them busy without the queue for
+                // them, cores × (busy − run_delay) / cpu. Its time waiting for a core is what a
+                // worker would not spend if there were fewer of them.
+                let fit = match self.busy_per_cpu {
+                    Some(r) => ceil(cores * HEADROOM * r * (1.0 - contention)),
+                    None => ceil(cores * HEADROOM),
+                };
                 let target = fit.max(floor).min(obs.target.max(floor));
                 return Self::towards(
                     obs,
@@ -206,6 +215,16 @@ impl DecisionPolicy for DefaultPolicy {
                 let target = obs.target.saturating_mul(BLIND_GROWTH_FACTOR).max(floor);
                 return Self::towards(obs, target, "demand, no CPU clocks: doubling".into());
             };
+            if self.contention.is_none() && busy_per_cpu < OBVIOUSLY_BLOCKED {
+                // No run-delay reading yet (the first ~10 ms of a pool's life): CPU-bound work
+                // that merely shares the cores with its submitter can look half blocked, so
+                // only clearly blocked work may grow before contention is known.
+                return Self::towards(
+                    obs,
+                    obs.target.max(floor),
+                    format!("demand, measuring contention (busy/cpu {busy_per_cpu:.1})"),
+                );
+            }
             let little = ceil(cores * HEADROOM * busy_per_cpu);
             let target = little
                 .saturating_add(obs.blocked_workers)
