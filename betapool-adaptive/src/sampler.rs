@@ -8,6 +8,19 @@
 //! each), rotating through the pool, so the controller's cost stays bounded whatever the pool
 //! size. Ratios (busy per CPU, contention) are what the policies use, and a rotating sample of
 //! workers estimates them well because the workers share one queue of the same tasks.
+//!
+//! # Contention, fresh every tick
+//!
+//! A `schedstat` read gives a worker's run-queue delay and its CPU time over the same window, so
+//! the delay sample yields the work's own ratio `u = (busy − run_delay) / cpu`: busy time per
+//! unit of CPU with the queueing for cores taken out. It is a property of the tasks (a 100 µs
+//! sleep before 50 µs of CPU gives about 4 whatever the pool size), so it changes only when the
+//! work does. The clock sample's fresh `r = busy / cpu` rises at once when workers start waiting
+//! for cores, and the two together give this tick's run delay, `busy − cpu × u`, that is a
+//! contention of `1 − u / r`. Reading the contention from the delay sample alone would lag it
+//! by the sample's 10 ms window; a controller that grows on a fresh `r` while vetoing on a stale
+//! contention overshoots, then shrinks on a stale contention while `r` has already fallen, and
+//! so oscillates (measured on the mixed workload: between 4 and 30 threads every 40 ms).
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -51,10 +64,11 @@ struct Reading {
     at: Instant,
     busy: Duration,
     cpu: Option<Duration>,
-    /// Time, busy time and run delay at the last `schedstat` read.
+    /// Time, busy time, run delay and CPU time at the last `schedstat` read.
     delay_at: Instant,
     delay_busy: Duration,
     run_delay: Option<Duration>,
+    delay_cpu: Duration,
     /// Since when the worker's CPU clock has not moved while it was inside a task.
     still_since: Option<Instant>,
     blocked: bool,
@@ -67,6 +81,7 @@ struct Sums {
     cpu: Duration,
     delay_busy: Duration,
     delay: Duration,
+    delay_cpu: Duration,
     clock_samples: usize,
     delay_samples: usize,
 }
@@ -80,8 +95,9 @@ pub(crate) struct Sampler {
     last_completed: u64,
     process: VecDeque<(Instant, Duration)>,
     readings: HashMap<usize, Reading>,
-    /// The latest share of busy time spent waiting for a core, from the run-delay sample.
-    contention: Option<f64>,
+    /// The latest `u = (busy − run_delay) / cpu` of the delay sample (see the module
+    /// documentation).
+    own_ratio: Option<f64>,
     clock_cursor: usize,
     delay_cursor: usize,
     #[cfg(feature = "system-cpu")]
@@ -97,7 +113,7 @@ impl Sampler {
             last_completed: 0,
             process: VecDeque::new(),
             readings: HashMap::new(),
-            contention: None,
+            own_ratio: None,
             clock_cursor: 0,
             delay_cursor: 0,
             #[cfg(feature = "system-cpu")]
@@ -121,9 +137,11 @@ impl Sampler {
         let busy_workers = stats.iter().filter(|w| w.in_task_for.is_some()).count();
 
         let sums = self.sample_workers(&stats, now);
-        if sums.delay_samples > 0 && !sums.delay_busy.is_zero() {
-            let c = sums.delay.as_secs_f64() / sums.delay_busy.as_secs_f64();
-            self.contention = Some(c.clamp(0.0, 1.0));
+        if sums.delay_samples > 0 && !sums.delay_cpu.is_zero() {
+            let own = sums.delay_busy.saturating_sub(sums.delay).as_secs_f64()
+                / sums.delay_cpu.as_secs_f64();
+            // Busy time includes the CPU time, so the ratio is at least 1.
+            self.own_ratio = Some(own.max(1.0));
         }
         self.forget_gone_workers(&stats);
         let blocked_workers = stats
@@ -134,11 +152,11 @@ impl Sampler {
         let (cpu_delta, run_delay_delta) = if sums.clock_samples == 0 || sums.busy.is_zero() {
             (None, None)
         } else {
-            // Scale the delay sample's contention onto the clock sample's busy time, so that
-            // `Observation::contention` and `beta_true` read the same ratio.
-            // Run delays are read over windows of `DELAY_WINDOW`, so most ticks bring none:
-            // the latest estimate stands until a new one arrives.
-            let delay = self.contention.map(|c| sums.busy.mul_f64(c));
+            // This tick's run delay: the busy time the clock sample's CPU time does not
+            // account for at the work's own ratio (see the module documentation).
+            let delay = self
+                .own_ratio
+                .map(|u| sums.busy.saturating_sub(sums.cpu.mul_f64(u)));
             (Some(sums.cpu), delay)
         };
 
@@ -203,6 +221,7 @@ impl Sampler {
             delay_at: now,
             delay_busy: busy,
             run_delay: None,
+            delay_cpu: Duration::ZERO,
             still_since: None,
             blocked: false,
         };
@@ -260,10 +279,12 @@ impl Sampler {
             if !dbusy.is_zero() && !entry.blocked {
                 sums.delay_busy += dbusy;
                 sums.delay += stat.run_delay.saturating_sub(prev).min(dbusy);
+                sums.delay_cpu += stat.on_cpu.saturating_sub(entry.delay_cpu).min(dbusy);
                 sums.delay_samples += 1;
             }
         }
         entry.run_delay = Some(stat.run_delay);
+        entry.delay_cpu = stat.on_cpu;
         entry.delay_busy = busy;
         entry.delay_at = now;
     }

@@ -30,17 +30,22 @@ fn a_stuck_worker_is_compensated_while_work_is_queued() {
         .map(|_| executor.submit(|| spin(200_000)))
         .collect();
 
+    // The controller records a decision just after applying it, so wait for the record, not
+    // merely for the thread.
     let mut polls = 0;
-    while executor.current_thread_count() < 4 {
+    let grew = loop {
+        if let Some(d) = executor
+            .decision_history()
+            .into_iter()
+            .find(|d| d.threads_after == 4)
+        {
+            break d;
+        }
         std::thread::sleep(Duration::from_millis(1));
         polls += 1;
         assert!(polls < 60_000, "the stuck worker was never compensated");
-    }
-    let grew = executor
-        .decision_history()
-        .into_iter()
-        .find(|d| d.threads_after == 4)
-        .expect("the growth is in the decision history");
+    };
+    assert_eq!(executor.current_thread_count(), 4);
     eprintln!(
         "compensated {:.0} ms after the stuck task was submitted: {} ({})",
         (grew.timestamp_s - stuck_at.as_secs_f64()) * 1e3,

@@ -3,11 +3,12 @@
 //!
 //! The seed's policy creeps (+2 threads per 2 s) and reads time spent waiting for a core as
 //! blocking. This one jumps: with tasks waiting and the cores not full, it sets the target to
-//! the size that would keep every core busy, `cores × busy / cpu` (each worker uses a core for
-//! `cpu / busy` of its busy time). When workers spend a large share of their busy time waiting
-//! for a core (`contention`), the cores are full: growth is vetoed, and when the share is large
-//! the target comes down to `cores × (busy − run_delay) / cpu`, the size that would keep the
-//! cores busy if nobody queued for them. Without demand, the pool shrinks to what its busy
+//! the size that would keep every core busy, `cores × (busy − run_delay) / cpu` (each worker,
+//! if it never queued for a core, would use one for `cpu / (busy − run_delay)` of its busy
+//! time). When workers spend a large share of their busy time waiting for a core
+//! (`contention`), the cores are full: growth is vetoed, and when the share is large the
+//! target comes down to that same size. Growth and shrinking aim at one size, so the pool
+//! settles instead of swinging between two. Without demand, the pool shrinks to what its busy
 //! workers need.
 
 use std::time::Duration;
@@ -32,7 +33,11 @@ const CONTENTION_VETO: f64 = 0.35;
 const CONTENTION_SHRINK: f64 = 0.6;
 
 /// Share of the usable cores the process must be using before the cores count as saturated
-/// and growth is vetoed even without measured contention.
+/// and growth is vetoed, when contention cannot be measured (no run-queue delays). With
+/// contention known, the process's CPU is not used to veto: over a 10 ms window it reads
+/// anything from 1.8 to 2.2 of 2 cores while hundreds of threads start, and pure I/O work
+/// that keeps both cores busy with wake-ups still gains from more threads until contention
+/// says otherwise.
 const CPU_SATURATED: f64 = 0.95;
 
 /// How long demand must be absent before the pool shrinks. Arrivals come in bursts; shrinking
@@ -89,6 +94,8 @@ const BLIND_AFTER: Duration = Duration::from_millis(50);
 pub struct DefaultPolicy {
     /// Smoothed `busy / cpu` of the sampled workers.
     busy_per_cpu: Option<f64>,
+    /// Smoothed `(busy − run_delay) / cpu`: the work's own ratio, without queueing for cores.
+    own_per_cpu: Option<f64>,
     /// Smoothed share of busy time spent waiting for a core.
     contention: Option<f64>,
     /// Smoothed count of busy workers.
@@ -125,6 +132,11 @@ impl DefaultPolicy {
             let ratio = obs.busy_delta.as_secs_f64() / cpu.as_secs_f64().max(1e-9);
             let ratio = ratio.clamp(1.0, 1e6);
             ewma(&mut self.busy_per_cpu, ratio, fast);
+            if let Some(delay) = obs.run_delay_delta {
+                let own = obs.busy_delta.saturating_sub(delay).as_secs_f64()
+                    / cpu.as_secs_f64().max(1e-9);
+                ewma(&mut self.own_per_cpu, own.clamp(1.0, 1e6), fast);
+            }
         }
         if let Some(c) = obs.contention() {
             ewma(&mut self.contention, c, fast);
@@ -172,9 +184,10 @@ impl DecisionPolicy for DefaultPolicy {
         self.observe(obs);
         let cores = obs.cores.max(1) as f64;
         let contention = self.contention.unwrap_or(0.0);
-        let saturated = obs
-            .process_cpu_cores
-            .is_some_and(|c| c >= cores * CPU_SATURATED);
+        let saturated = self.contention.is_none()
+            && obs
+                .process_cpu_cores
+                .is_some_and(|c| c >= cores * CPU_SATURATED);
         // Workers stuck in a call are not available to run tasks: the pool keeps its minimum
         // of available workers by adding one thread per stuck worker.
         let floor = obs.min_threads.saturating_add(obs.blocked_workers);
@@ -184,10 +197,7 @@ impl DecisionPolicy for DefaultPolicy {
                 // Cores full: come down to the size that keeps them busy without the queue for
                 // them, cores × (busy − run_delay) / cpu. Its time waiting for a core is what a
                 // worker would not spend if there were fewer of them.
-                let fit = match self.busy_per_cpu {
-                    Some(r) => ceil(cores * HEADROOM * r * (1.0 - contention)),
-                    None => ceil(cores * HEADROOM),
-                };
+                let fit = ceil(cores * HEADROOM * self.own_per_cpu.unwrap_or(1.0));
                 let target = fit.max(floor).min(obs.target.max(floor));
                 return Self::towards(
                     obs,
@@ -225,7 +235,10 @@ impl DecisionPolicy for DefaultPolicy {
                     format!("demand, measuring contention (busy/cpu {busy_per_cpu:.1})"),
                 );
             }
-            let little = ceil(cores * HEADROOM * busy_per_cpu);
+            // The work's own ratio once run delays are known; before, busy / cpu (which is
+            // only larger by the queueing, small for work this clearly blocked).
+            let ratio = self.own_per_cpu.unwrap_or(busy_per_cpu);
+            let little = ceil(cores * HEADROOM * ratio);
             let target = little
                 .saturating_add(obs.blocked_workers)
                 .max(obs.target)
@@ -233,7 +246,9 @@ impl DecisionPolicy for DefaultPolicy {
             return Self::towards(
                 obs,
                 target,
-                format!("demand: Little's law {little} (busy/cpu {busy_per_cpu:.1})"),
+                format!(
+                    "demand: Little's law {little} (busy/cpu {busy_per_cpu:.1}, own {ratio:.1})"
+                ),
             );
         }
 

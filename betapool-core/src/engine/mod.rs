@@ -9,6 +9,7 @@ mod pool;
 mod queue;
 mod rejection;
 pub(crate) mod shared;
+mod spawner;
 mod task;
 mod worker;
 

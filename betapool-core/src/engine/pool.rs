@@ -13,6 +13,7 @@ use super::handle::{JoinHandle, pair};
 use super::queue::Reserve;
 use super::rejection::RejectionPolicy;
 use super::shared::{Config, Shared, ShutdownMode};
+use super::spawner::Spawner;
 use super::task::{Detached, Job, Outcome};
 use super::worker;
 
@@ -227,23 +228,11 @@ impl Pool {
         let slots = shared
             .retarget(target)
             .map_err(|_| ResizeError::shutdown(&shared.config.name))?;
-        let mut failure = None;
-        for slot in slots {
-            if failure.is_some() {
-                // Once the OS refuses a thread, do not hammer it: release the other slots.
-                shared.spawned(&slot, None);
-                continue;
-            }
-            let index = slot.index;
-            match worker::spawn(shared, slot.clone()) {
-                Ok(handle) => shared.spawned(&slot, Some(handle)),
-                Err(e) => {
-                    shared.spawned(&slot, None);
-                    failure = Some((index, e));
-                }
-            }
+        if slots.is_empty() {
+            return Ok(target);
         }
-        match failure {
+        shared.spawner.add(slots);
+        match Spawner::finish(shared) {
             None => Ok(target),
             Some((index, e)) => Err(ResizeError::spawn(
                 &shared.config.name,
@@ -268,6 +257,12 @@ impl Pool {
     /// Workers alive now (may differ from the target while growing or shrinking).
     pub fn live_workers(&self) -> usize {
         self.shared.live()
+    }
+
+    /// Threads whose spawn is decided but not yet recorded, for the loom models.
+    #[cfg(all(test, loom))]
+    pub(crate) fn spawns_in_progress(&self) -> usize {
+        self.shared.lock().spawning
     }
 
     /// Workers parked with nothing to do.

@@ -13,7 +13,8 @@
 //!
 //! # Resizing
 //!
-//! `target` is the size the pool should have. Growing spawns the missing workers at once.
+//! `target` is the size the pool should have. Growing spawns the missing workers at once, the
+//! new workers helping (`spawner.rs`).
 //! Shrinking marks the surplus and wakes the longest-idle workers; any worker above the target
 //! retires the next time it is between tasks. The idle stack is LIFO, so new work goes to the
 //! most recently idle worker and surplus threads are the ones left alone. A retiring worker
@@ -38,6 +39,7 @@ use super::counters::{PoolCounters, WorkerCounters};
 use super::gate::{Gate, Left};
 use super::queue::Queue;
 use super::rejection::RejectionPolicy;
+use super::spawner::Spawner;
 use super::task::Task;
 
 /// A thread start or stop hook.
@@ -114,6 +116,8 @@ pub(crate) struct Shared {
     space: Condvar,
     /// Signalled when a worker exits or a spawn finishes.
     exited: Condvar,
+    /// Slots of a growth waiting for their threads (see `spawner.rs`).
+    pub(crate) spawner: Spawner,
     pub(crate) counters: PoolCounters,
     /// Tells workers apart from other threads, so `shutdown` called from a task does not wait on
     /// its own thread.
@@ -155,6 +159,7 @@ impl Shared {
             blocked_submitters: AtomicUsize::new(0),
             space: Condvar::new(),
             exited: Condvar::new(),
+            spawner: Spawner::default(),
             counters: PoolCounters::default(),
             id,
             epoch: std::time::Instant::now(),

@@ -150,3 +150,19 @@ fn handle_drop_vs_completion_drops_output_once() {
         assert_eq!(drops.load(Ordering::SeqCst), 1);
     });
 }
+
+/// Growth with a helping spawner: `set_target` leaves two slots, starts one itself, and the
+/// new worker may start the other before its first task. `set_target` must return only once
+/// both threads are started (none left pending or half-recorded), and shutdown must then join
+/// all three.
+#[test]
+fn growth_with_a_helping_worker_starts_every_thread() {
+    loom::model(|| {
+        let pool = pool(1, 3);
+        assert_eq!(pool.set_target(3).unwrap(), 3);
+        assert_eq!(pool.live_workers(), 3);
+        assert_eq!(pool.spawns_in_progress(), 0, "every slot has its thread");
+        pool.shutdown();
+        assert_eq!(pool.live_workers(), 0);
+    });
+}

@@ -84,13 +84,46 @@ fn oversubscribed_cpu_work_shrinks_to_the_cores() {
 }
 
 #[test]
-fn saturation_vetoes_growth() {
+fn saturation_vetoes_growth_when_contention_is_unknown() {
+    // Clearly blocked work, but no run-queue delays and the cores full: hold.
+    let obs = Observation {
+        cpu_delta: Some(Duration::from_micros(40)),
+        run_delay_delta: None,
+        process_cpu_cores: Some(1.95),
+        ..base()
+    };
+    let d = DefaultPolicy::new().decide(&obs);
+    assert_eq!(d.action, Action::Hold, "{d}");
+}
+
+#[test]
+fn low_contention_outweighs_a_busy_process_clock() {
+    // The process uses both cores (wake-ups of hundreds of sleepers) yet the workers do not
+    // wait for them: growth goes on.
     let obs = Observation {
         cpu_delta: Some(Duration::from_micros(40)),
         process_cpu_cores: Some(1.95),
         ..base()
     };
-    assert_eq!(DefaultPolicy::new().decide(&obs).action, Action::Hold);
+    assert_eq!(target_after(&obs), 300);
+}
+
+#[test]
+fn growth_sizes_by_the_works_own_ratio_not_its_queueing() {
+    // busy/cpu is 8, of which 2.7 ms per ms of CPU was spent waiting for a core: the work's
+    // own ratio is 5.3, and Little's law gives 2 cores × 1.5 × 5.3 → 16, not the 24 of
+    // busy/cpu alone.
+    let obs = Observation {
+        busy_delta: 8 * MS,
+        cpu_delta: Some(MS),
+        run_delay_delta: Some(Duration::from_micros(2_700)),
+        ..base()
+    };
+    let mut policy = DefaultPolicy::new();
+    let d = policy.decide(&obs);
+    let after = d.apply(obs.target, obs.min_threads, obs.max_threads);
+    // Contention 2.7 / 8 = 0.34 is under the veto.
+    assert_eq!(after, 16, "{d}");
 }
 
 #[test]
