@@ -37,6 +37,11 @@ pub(crate) const CLOCK_SAMPLE: usize = 32;
 /// Workers whose run-queue delay is read per tick (≈ 5 µs each: a file read).
 pub(crate) const DELAY_SAMPLE: usize = 4;
 
+/// New workers whose first clock and run-delay readings are taken per tick, on top of the
+/// rotating samples: a first reading costs one clock read and one `schedstat` read, so a growth
+/// of 512 threads is read in under ten ticks at a bounded cost per tick.
+pub(crate) const FIRST_READINGS: usize = 64;
+
 /// The shortest window over which the process CPU clock is turned into a rate. The clock
 /// advances in scheduler-tick steps: over 1 ms, two spinning threads on two cores read as
 /// anything from 1.0 to 2.7 cores; over 10 ms the error is a few per cent.
@@ -200,6 +205,22 @@ impl Sampler {
             self.read_clock(w, now, &mut sums);
         }
         self.clock_cursor = (self.clock_cursor + clock_count) % n;
+        // Workers the sampler has never read (a growth just started them) get their first
+        // readings now, so that the rotation yields ratios from them as soon as it reaches
+        // them. Otherwise, after a growth of hundreds of threads, every worker the rotation
+        // met for a while would be a first reading, and the controller would go blind for as
+        // many ticks as it takes to go round the pool.
+        let mut first = 0;
+        for w in stats {
+            if first == FIRST_READINGS {
+                break;
+            }
+            if w.os_tid.is_some() && !self.readings.contains_key(&w.index) {
+                self.read_clock(w, now, &mut sums);
+                self.read_delay(w, now, &mut sums);
+                first += 1;
+            }
+        }
         let delay_count = DELAY_SAMPLE.min(n);
         for k in 0..delay_count {
             let w = &stats[(self.delay_cursor + k) % n];

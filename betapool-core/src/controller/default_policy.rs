@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use super::{Decision, DecisionPolicy, Observation};
+use super::{Action, Decision, DecisionPolicy, Observation};
 
 /// Threads per core of CPU demand that the Little's-law size adds as a margin. The ratio is
 /// measured with noise, and blocking work needs slack to keep the cores busy (a 100 µs sleep
@@ -22,6 +22,24 @@ use super::{Decision, DecisionPolicy, Observation};
 /// threads of blocked work are parked in the kernel, and CPU-bound work is held back by the
 /// contention veto, not by this margin.
 const HEADROOM: f64 = 1.5;
+
+/// The margin for work that is blocked beyond doubt (own ratio of at least
+/// [`OBVIOUSLY_BLOCKED`]). Its CPU per task is a few microseconds, so the ratio is known only
+/// roughly (the first readings of a burst of 1 ms sleeps measure 50 to 130 where the settled
+/// value is 230 to 300), while the costs are lopsided: a surplus thread of such work is parked
+/// in the kernel, and a missing one costs throughput in proportion, more so since starting
+/// threads is slow (40 to 150 µs each here while the cores are busy).
+const BLOCKED_HEADROOM: f64 = 3.0;
+
+/// The margin for work whose own ratio is `ratio`: never smaller for a larger ratio, so the
+/// size stays monotone in the blocking ratio.
+fn headroom(ratio: f64) -> f64 {
+    if ratio >= OBVIOUSLY_BLOCKED {
+        BLOCKED_HEADROOM
+    } else {
+        HEADROOM
+    }
+}
 
 /// Contention (share of busy time spent waiting for a core) at which growth is vetoed: beyond
 /// it, a new thread mostly queues for a core that another worker is using.
@@ -53,6 +71,12 @@ const SMOOTHING: Duration = Duration::from_millis(3);
 /// Time constant for the number of busy workers, which sizes the pool when demand is gone.
 /// Longer than `SMOOTHING`: arrival-driven load fluctuates from one millisecond to the next.
 const BUSY_SMOOTHING: Duration = Duration::from_millis(50);
+
+/// How long after a growth the pool is not shrunk for contention. While hundreds of new
+/// threads start, each waits for a core before its first task, and the run delays read then
+/// describe the start-up rather than the work (measured: contention 0.8 to 0.9 just after
+/// 470 threads started for 1 ms sleeps, 0.1 once they ran). Two run-delay windows.
+const SETTLE: Duration = Duration::from_millis(20);
 
 /// When the blocking ratio is unknown (no thread CPU clocks), grow by this factor per decision
 /// while there is demand and the cores are not saturated.
@@ -87,8 +111,9 @@ const BLIND_AFTER: Duration = Duration::from_millis(50);
 ///     process_cpu_cores: Some(0.1),
 ///     ..Observation::default()
 /// };
-/// // Little's law: 2 cores × 100 busy per cpu × 1.5 = 300 threads, at once.
-/// assert_eq!(policy.decide(&obs).action, Action::Grow(296));
+/// // Little's law: 2 cores × 100 busy per cpu × 3 (the margin for clearly blocked work)
+/// // = 600 threads, at once, within the maximum of 512.
+/// assert_eq!(policy.decide(&obs).action, Action::Grow(508));
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct DefaultPolicy {
@@ -102,6 +127,8 @@ pub struct DefaultPolicy {
     busy_workers: Option<f64>,
     /// When demand was last seen.
     last_demand: Option<Duration>,
+    /// When the policy last decided to grow.
+    last_growth: Option<Duration>,
     /// The `now` of the previous observation.
     last_now: Option<Duration>,
 }
@@ -182,6 +209,21 @@ fn ceil(x: f64) -> usize {
 impl DecisionPolicy for DefaultPolicy {
     fn decide(&mut self, obs: &Observation) -> Decision {
         self.observe(obs);
+        let decision = self.choose(obs);
+        if matches!(decision.action, Action::Grow(_)) {
+            self.last_growth = Some(obs.now);
+        }
+        decision
+    }
+
+    fn name(&self) -> &str {
+        "default"
+    }
+}
+
+impl DefaultPolicy {
+    /// The decision for `obs`, once it has been folded into the smoothed values.
+    fn choose(&mut self, obs: &Observation) -> Decision {
         let cores = obs.cores.max(1) as f64;
         let contention = self.contention.unwrap_or(0.0);
         let saturated = self.contention.is_none()
@@ -193,11 +235,15 @@ impl DecisionPolicy for DefaultPolicy {
         let floor = obs.min_threads.saturating_add(obs.blocked_workers);
 
         if obs.has_demand() {
-            if contention >= CONTENTION_SHRINK {
+            let settling = self
+                .last_growth
+                .is_some_and(|t| obs.now.saturating_sub(t) < SETTLE);
+            if contention >= CONTENTION_SHRINK && !settling {
                 // Cores full: come down to the size that keeps them busy without the queue for
                 // them, cores × (busy − run_delay) / cpu. Its time waiting for a core is what a
                 // worker would not spend if there were fewer of them.
-                let fit = ceil(cores * HEADROOM * self.own_per_cpu.unwrap_or(1.0));
+                let own = self.own_per_cpu.unwrap_or(1.0);
+                let fit = ceil(cores * headroom(own) * own);
                 let target = fit.max(floor).min(obs.target.max(floor));
                 return Self::towards(
                     obs,
@@ -238,7 +284,7 @@ impl DecisionPolicy for DefaultPolicy {
             // The work's own ratio once run delays are known; before, busy / cpu (which is
             // only larger by the queueing, small for work this clearly blocked).
             let ratio = self.own_per_cpu.unwrap_or(busy_per_cpu);
-            let little = ceil(cores * HEADROOM * ratio);
+            let little = ceil(cores * headroom(ratio) * ratio);
             let target = little
                 .saturating_add(obs.blocked_workers)
                 .max(obs.target)
@@ -265,10 +311,6 @@ impl DecisionPolicy for DefaultPolicy {
             need.min(obs.target.max(floor)),
             format!("no demand for {} ms: {busy:.1} busy", quiet_for.as_millis()),
         )
-    }
-
-    fn name(&self) -> &str {
-        "default"
     }
 }
 

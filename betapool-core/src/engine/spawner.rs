@@ -1,9 +1,9 @@
 //! Starting the threads of a growth, with the new workers helping.
 //!
 //! A resize that adds `k` workers reserves `k` slots (`Shared::retarget`) and leaves them here.
-//! The caller of `set_target` starts them one at a time, and every new worker starts one more
-//! before it looks at the queue, so the number of threads spawning doubles at each round:
-//! 300 threads start in about nine spawn latencies rather than three hundred. It matters when
+//! The caller of `set_target` starts them one at a time, and every new worker helps until none
+//! is left before it looks at the queue, so the number of threads spawning doubles at each
+//! round: 300 threads start in about nine spawn latencies rather than three hundred. It matters when
 //! the cores are busy, which is when a pool grows: a lone spawner gets only its share of them
 //! (measured before this existed: 335 threads took 50 ms to start from the controller thread
 //! while the workers already running kept both cores busy).

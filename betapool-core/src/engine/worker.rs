@@ -47,7 +47,7 @@ fn main_loop(shared: &Arc<Shared>, slot: &Arc<WorkerSlot>) {
     slot.counters.os_tid.store(os_tid(), Ordering::Relaxed);
     CURRENT_POOL.with(|c| c.set(shared.id));
     // Help start the rest of a growth before the first task (see `spawner.rs`).
-    Spawner::spawn_one(shared);
+    while Spawner::spawn_one(shared) {}
     run_hook(shared, shared.config.on_start.as_ref());
     loop {
         // BUSY: run queued tasks back to back.

@@ -36,18 +36,59 @@ fn target_after(obs: &Observation) -> usize {
 
 #[test]
 fn blocked_work_with_demand_jumps_to_littles_law() {
-    // 1 % of busy time on a CPU: 2 cores × 100 × 1.5 = 300.
+    // 1 % of busy time on a CPU, clearly blocked: 2 cores × 100 × 3 = 600.
     let obs = Observation {
         cpu_delta: Some(Duration::from_micros(40)),
+        max_threads: 1024,
         ..base()
     };
-    assert_eq!(target_after(&obs), 300);
+    assert_eq!(target_after(&obs), 600);
     // Fully blocked work goes to the maximum in one step.
     let obs = Observation {
         cpu_delta: Some(Duration::ZERO),
         ..base()
     };
     assert_eq!(target_after(&obs), 512);
+}
+
+#[test]
+fn partly_blocked_work_gets_the_plain_margin() {
+    // A tenth of busy time on a CPU: 2 cores × 10 × 1.5 = 30.
+    let obs = Observation {
+        cpu_delta: Some(Duration::from_micros(400)),
+        ..base()
+    };
+    assert_eq!(target_after(&obs), 30);
+}
+
+#[test]
+fn contention_right_after_a_growth_does_not_shrink() {
+    let mut policy = DefaultPolicy::new();
+    let grow = Observation {
+        cpu_delta: Some(Duration::from_micros(400)),
+        ..base()
+    };
+    assert_eq!(policy.decide(&grow).action, Action::Grow(26));
+    // 5 ms later, 30 new threads queue for the cores: hold, the start-up is not the work.
+    let crowded = Observation {
+        now: 6 * MS,
+        current_threads: 30,
+        target: 30,
+        busy_workers: 30,
+        busy_delta: 30 * MS,
+        cpu_delta: Some(3 * MS),
+        run_delay_delta: Some(27 * MS),
+        ..base()
+    };
+    let d = policy.decide(&crowded);
+    assert!(!matches!(d.action, Action::Shrink(_)), "{d}");
+    // Once settled, the same reading shrinks.
+    let later = Observation {
+        now: 40 * MS,
+        ..crowded
+    };
+    let d = policy.decide(&later);
+    assert!(matches!(d.action, Action::Shrink(_)), "{d}");
 }
 
 #[test]
@@ -101,11 +142,11 @@ fn low_contention_outweighs_a_busy_process_clock() {
     // The process uses both cores (wake-ups of hundreds of sleepers) yet the workers do not
     // wait for them: growth goes on.
     let obs = Observation {
-        cpu_delta: Some(Duration::from_micros(40)),
+        cpu_delta: Some(Duration::from_micros(400)),
         process_cpu_cores: Some(1.95),
         ..base()
     };
-    assert_eq!(target_after(&obs), 300);
+    assert_eq!(target_after(&obs), 30);
 }
 
 #[test]
