@@ -22,7 +22,8 @@ use crate::sampler::Sampler;
 pub const FAST_TICK: Duration = Duration::from_millis(1);
 
 /// The tick while workers are idle: cheap readings only every few milliseconds, so an idle pool
-/// costs next to nothing yet notices new load within this long.
+/// costs next to nothing. Load that arrives meanwhile wakes the controller at once: the first
+/// task queued with no worker idle cuts the sleep short (`Pool::on_next_saturation`).
 pub const IDLE_TICK: Duration = Duration::from_millis(5);
 
 /// How often a row is added to the experiment log.
@@ -41,7 +42,7 @@ pub(crate) struct Shared {
     pub(crate) policy_errors: AtomicU64,
     pub(crate) resize_errors: AtomicU64,
     pub(crate) frozen: AtomicBool,
-    stop: Mutex<bool>,
+    sleep: Mutex<Sleep>,
     wake: Condvar,
     pub(crate) logging: bool,
     pub(crate) policy_name: String,
@@ -59,7 +60,7 @@ impl Shared {
             policy_errors: AtomicU64::new(0),
             resize_errors: AtomicU64::new(0),
             frozen: AtomicBool::new(false),
-            stop: Mutex::new(false),
+            sleep: Mutex::new(Sleep::default()),
             wake: Condvar::new(),
             logging,
             policy_name,
@@ -68,22 +69,37 @@ impl Shared {
 
     /// Asks the controller thread to end.
     pub(crate) fn stop(&self) {
-        *self.stop.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        lock(&self.sleep).stopped = true;
         self.wake.notify_all();
     }
 
-    /// Sleeps for `tick` unless stopped first; returns whether to go on.
-    fn sleep(&self, tick: Duration) -> bool {
-        let stopped = self.stop.lock().unwrap_or_else(PoisonError::into_inner);
-        if *stopped {
-            return false;
-        }
-        let (stopped, _) = self
-            .wake
-            .wait_timeout(stopped, tick)
-            .unwrap_or_else(PoisonError::into_inner);
-        !*stopped
+    /// Cuts the controller's current (or next) sleep short.
+    fn poke(&self) {
+        lock(&self.sleep).poked = true;
+        self.wake.notify_all();
     }
+
+    /// Sleeps for `tick` unless stopped or poked first; returns whether to go on.
+    fn sleep(&self, tick: Duration) -> bool {
+        let mut state = lock(&self.sleep);
+        if !state.stopped && !state.poked {
+            state = self
+                .wake
+                .wait_timeout(state, tick)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        state.poked = false;
+        !state.stopped
+    }
+}
+
+/// What the controller's sleep can be interrupted by.
+#[derive(Debug, Default)]
+struct Sleep {
+    stopped: bool,
+    /// Load arrived while the controller slept its idle tick.
+    poked: bool,
 }
 
 /// The controller thread's body.
@@ -131,6 +147,13 @@ pub(crate) fn run(shared: &Arc<Shared>, mut policy: Box<dyn DecisionPolicy>, cor
         let tick = if obs.has_demand() {
             FAST_TICK
         } else {
+            // Sleep long while idle, but wake at once when a task finds no idle worker.
+            let weak = Arc::downgrade(shared);
+            pool.on_next_saturation(move || {
+                if let Some(shared) = weak.upgrade() {
+                    shared.poke();
+                }
+            });
             IDLE_TICK
         };
         *lock(&shared.last) = Some(obs);

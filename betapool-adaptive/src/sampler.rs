@@ -37,6 +37,10 @@ pub(crate) const CLOCK_SAMPLE: usize = 32;
 /// Workers whose run-queue delay is read per tick (≈ 5 µs each: a file read).
 pub(crate) const DELAY_SAMPLE: usize = 4;
 
+/// Weight of a new delay sample in the running average of the work's own ratio (see
+/// `Sampler::sample`): about the last four samples count.
+pub(crate) const OWN_RATIO_WEIGHT: f64 = 0.25;
+
 /// New workers whose first clock and run-delay readings are taken per tick, on top of the
 /// rotating samples: a first reading costs one clock read and one `schedstat` read, so a growth
 /// of 512 threads is read in under ten ticks at a bounded cost per tick.
@@ -145,8 +149,14 @@ impl Sampler {
         if sums.delay_samples > 0 && !sums.delay_cpu.is_zero() {
             let own = sums.delay_busy.saturating_sub(sums.delay).as_secs_f64()
                 / sums.delay_cpu.as_secs_f64();
-            // Busy time includes the CPU time, so the ratio is at least 1.
-            self.own_ratio = Some(own.max(1.0));
+            // One sample is a few workers over about 10 ms and scatters by ±20 % (4 spinners
+            // on 2 cores read 0.65 to 1.2 around a true 1.0); the ratio belongs to the work
+            // and changes only when the work does, so it is averaged over several samples.
+            // Not clamped to its floor of 1 here: clamping each sample would bias the mean.
+            self.own_ratio = Some(match self.own_ratio {
+                Some(old) => old + OWN_RATIO_WEIGHT * (own - old),
+                None => own,
+            });
         }
         self.forget_gone_workers(&stats);
         let blocked_workers = stats
@@ -161,7 +171,7 @@ impl Sampler {
             // account for at the work's own ratio (see the module documentation).
             let delay = self
                 .own_ratio
-                .map(|u| sums.busy.saturating_sub(sums.cpu.mul_f64(u)));
+                .map(|u| sums.busy.saturating_sub(sums.cpu.mul_f64(u.max(1.0))));
             (Some(sums.cpu), delay)
         };
 

@@ -72,10 +72,11 @@ const SMOOTHING: Duration = Duration::from_millis(3);
 /// Longer than `SMOOTHING`: arrival-driven load fluctuates from one millisecond to the next.
 const BUSY_SMOOTHING: Duration = Duration::from_millis(50);
 
-/// How long after a growth the pool is not shrunk for contention. While hundreds of new
-/// threads start, each waits for a core before its first task, and the run delays read then
-/// describe the start-up rather than the work (measured: contention 0.8 to 0.9 just after
-/// 470 threads started for 1 ms sleeps, 0.1 once they ran). Two run-delay windows.
+/// How long after a growth the pool is not shrunk for contention, nor, if its work is clearly
+/// blocked, kept from growing by it. While hundreds of new threads start, each waits for a
+/// core before its first task, and the run delays read then describe the start-up rather than
+/// the work (measured: contention 0.4 to 0.9 just after 200 to 470 threads started for 1 ms
+/// sleeps, 0.1 once they ran). Two run-delay windows.
 const SETTLE: Duration = Duration::from_millis(20);
 
 /// When the blocking ratio is unknown (no thread CPU clocks), grow by this factor per decision
@@ -251,7 +252,14 @@ impl DefaultPolicy {
                     format!("cores full: contention {contention:.2}, fits {fit} threads"),
                 );
             }
-            if contention >= CONTENTION_VETO || saturated {
+            // While a growth settles, the contention of clearly blocked work is the start-up
+            // of its new threads, not a sign that the cores are full.
+            let starting_up = settling
+                && self
+                    .own_per_cpu
+                    .or(self.busy_per_cpu)
+                    .is_some_and(|r| r >= OBVIOUSLY_BLOCKED);
+            if (contention >= CONTENTION_VETO || saturated) && !starting_up {
                 let target = obs.target.max(floor);
                 return Self::towards(
                     obs,

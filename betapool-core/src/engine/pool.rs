@@ -244,6 +244,34 @@ impl Pool {
         }
     }
 
+    /// Asks the pool to call `f` once, on the next submitting thread that queues a task while
+    /// no worker is idle: the first sign of more load than the workers can take. A new request
+    /// replaces one not yet called. A controller that looks at an idle pool only every few
+    /// milliseconds uses it to wake at once when load arrives. It costs the submit path one
+    /// relaxed load, and only when no worker is idle.
+    ///
+    /// `f` runs on the submitting thread, inside `spawn` or `execute`: keep it short (a
+    /// notification), and never submit to this pool from it.
+    ///
+    /// ```
+    /// use std::sync::mpsc;
+    /// let pool = betapool_core::Builder::new().workers(1).build()?;
+    /// let (tx, rx) = mpsc::channel();
+    /// pool.on_next_saturation(move || tx.send("saturated").unwrap());
+    /// let (hold, release) = mpsc::channel::<()>();
+    /// let busy = pool.spawn(move || release.recv().ok()); // the only worker is taken...
+    /// while pool.idle_workers() > 0 { std::thread::yield_now(); }
+    /// let queued = pool.spawn(|| ());                    // ...so this one waits in the queue
+    /// assert_eq!(rx.recv()?, "saturated");
+    /// drop(hold);
+    /// busy.join()?;
+    /// queued.join()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_next_saturation(&self, f: impl FnOnce() + Send + 'static) {
+        self.shared.on_next_saturation(Box::new(f));
+    }
+
     /// The pool's name (its thread-name prefix).
     pub fn name(&self) -> &str {
         &self.shared.config.name

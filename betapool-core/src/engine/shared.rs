@@ -45,6 +45,9 @@ use super::task::Task;
 /// A thread start or stop hook.
 pub(crate) type Hook = std::sync::Arc<dyn Fn() + Send + Sync + 'static>;
 
+/// What `Pool::on_next_saturation` asks to be called.
+pub(crate) type SaturationFn = Box<dyn FnOnce() + Send + 'static>;
+
 /// Settings fixed when the pool is built.
 pub(crate) struct Config {
     pub(crate) name: String,
@@ -118,6 +121,9 @@ pub(crate) struct Shared {
     exited: Condvar,
     /// Slots of a growth waiting for their threads (see `spawner.rs`).
     pub(crate) spawner: Spawner,
+    /// Whether `on_saturation` waits to be called (see `Pool::on_next_saturation`).
+    saturation_armed: AtomicBool,
+    on_saturation: Mutex<Option<SaturationFn>>,
     pub(crate) counters: PoolCounters,
     /// Tells workers apart from other threads, so `shutdown` called from a task does not wait on
     /// its own thread.
@@ -160,6 +166,8 @@ impl Shared {
             space: Condvar::new(),
             exited: Condvar::new(),
             spawner: Spawner::default(),
+            saturation_armed: AtomicBool::new(false),
+            on_saturation: Mutex::new(None),
             counters: PoolCounters::default(),
             id,
             epoch: std::time::Instant::now(),
@@ -194,8 +202,35 @@ impl Shared {
         fence(Ordering::SeqCst);
         if self.idle_count.load(Ordering::SeqCst) > 0 {
             self.wake_one();
+        } else if self.saturation_armed.load(Ordering::Relaxed) {
+            self.saturated();
         }
         self.leave_gate(inside);
+    }
+
+    /// Leaves `f` to be called by the next submitter that finds no idle worker.
+    pub(crate) fn on_next_saturation(&self, f: SaturationFn) {
+        *self
+            .on_saturation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(f);
+        self.saturation_armed.store(true, Ordering::Release);
+    }
+
+    /// A task was queued with no worker idle: call the waiting `on_saturation`, once.
+    #[cold]
+    fn saturated(&self) {
+        if !self.saturation_armed.swap(false, Ordering::Acquire) {
+            return;
+        }
+        let f = self
+            .on_saturation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(f) = f {
+            f();
+        }
     }
 
     pub(crate) fn leave_gate(&self, inside: super::gate::Inside) {
