@@ -185,7 +185,9 @@ fn decide(shared: &Shared, policy: &mut dyn DecisionPolicy, obs: &Observation) {
     if wanted == obs.target {
         return;
     }
-    let after = match pool.set_target(wanted) {
+    // Growth goes on in the background (the new workers start each other), so the controller
+    // keeps measuring while hundreds of threads start.
+    let after = match pool.request_target(wanted) {
         Ok(t) => t,
         Err(e) => {
             shared.resize_errors.fetch_add(1, Ordering::Relaxed);

@@ -18,6 +18,9 @@ use betapool_workloads::{Calibration, Workload};
 /// Ticks printed; the rest are counted only.
 const TICKS: usize = 400;
 
+/// The pool's minimum size (the benchmark's).
+const MIN: usize = 4;
+
 /// Wraps a policy and keeps one line per tick.
 #[derive(Debug)]
 struct Traced<P> {
@@ -74,7 +77,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
     let name = args.next().unwrap_or_else(|| "io".to_owned());
     let lines = Arc::new(Mutex::new(Vec::new()));
-    let builder = AdaptiveThreadPoolExecutor::builder(4, 512);
+    let builder = AdaptiveThreadPoolExecutor::builder(MIN, 512);
     let builder = match args.next().as_deref() {
         None | Some("default") => builder.policy(Traced {
             inner: DefaultPolicy::new(),
@@ -91,6 +94,15 @@ fn main() -> Result<(), Box<dyn Error>> {
     let pool = Pool(builder.build()?);
     let report = run(&pool, &workload, &cal, &RunOptions::default())?;
     let controller_cpu = thread_cpu_seconds("-ctl");
+    // The run ends when the last task is done: from there, time the pool's way back to min.
+    let idle_since = std::time::Instant::now();
+    let back_to_min = loop {
+        let threads = pool.0.current_thread_count();
+        if threads <= MIN || idle_since.elapsed() > std::time::Duration::from_secs(10) {
+            break (threads, idle_since.elapsed());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    };
     pool.shutdown();
     println!("t_ms,live,target,busy,queued,beta_true,contention,cpu_cores,action,reason");
     for line in lines.lock().unwrap_or_else(PoisonError::into_inner).iter() {
@@ -106,6 +118,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         report.cpu_seconds
     );
     println!("controller thread CPU: {controller_cpu:.3} s");
+    println!(
+        "after the load: {} threads {:.0} ms after the last task (min {MIN})",
+        back_to_min.0,
+        back_to_min.1.as_secs_f64() * 1e3
+    );
     Ok(())
 }
 

@@ -189,6 +189,8 @@ impl Observation {
 
     /// Whether more threads could be put to work right now: tasks are waiting in the
     /// queue, or every live worker is busy so the next submission would have to wait.
+    /// While the pool is shrinking (more live workers than the target) the second reason does
+    /// not count: workers on their way out are neither idle nor busy.
     ///
     /// # Examples
     ///
@@ -198,8 +200,11 @@ impl Observation {
     /// let waiting = Observation { queued: 3, ..Observation::default() };
     /// assert!(waiting.has_demand());
     ///
-    /// let all_busy = Observation { current_threads: 4, idle_threads: 0, ..Observation::default() };
+    /// let all_busy = Observation { current_threads: 4, target: 4, ..Observation::default() };
     /// assert!(all_busy.has_demand());
+    ///
+    /// let retiring = Observation { current_threads: 4, target: 2, ..Observation::default() };
+    /// assert!(!retiring.has_demand());
     ///
     /// let some_idle = Observation { current_threads: 4, idle_threads: 1, ..Observation::default() };
     /// assert!(!some_idle.has_demand());
@@ -209,7 +214,10 @@ impl Observation {
     /// ```
     #[must_use]
     pub fn has_demand(&self) -> bool {
-        self.queued > 0 || (self.idle_threads == 0 && self.current_threads > 0)
+        self.queued > 0
+            || (self.idle_threads == 0
+                && self.current_threads > 0
+                && self.current_threads <= self.target)
     }
 }
 

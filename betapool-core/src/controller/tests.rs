@@ -371,6 +371,17 @@ fn demand_means_queued_work_or_no_idle_worker() {
     assert!(
         Observation {
             current_threads: 4,
+            target: 4,
+            idle_threads: 0,
+            ..base()
+        }
+        .has_demand()
+    );
+    // Workers retiring after a shrink are neither idle nor busy: not demand.
+    assert!(
+        !Observation {
+            current_threads: 4,
+            target: 2,
             idle_threads: 0,
             ..base()
         }

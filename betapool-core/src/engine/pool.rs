@@ -234,13 +234,7 @@ impl Pool {
         shared.spawner.add(slots);
         match Spawner::finish(shared) {
             None => Ok(target),
-            Some((index, e)) => Err(ResizeError::spawn(
-                &shared.config.name,
-                &worker::thread_name(&shared.config.name, index),
-                shared.live(),
-                target,
-                e,
-            )),
+            Some((index, e)) => Err(self.spawn_error(index, target, e)),
         }
     }
 
@@ -272,6 +266,51 @@ impl Pool {
         self.shared.on_next_saturation(Box::new(f));
     }
 
+    /// Like [`set_target`](Self::set_target), but returns as soon as a growth is under way
+    /// instead of once every new thread has started: the caller starts the first new thread,
+    /// and each new worker starts more before its first task until all are started. For a
+    /// controller, which must keep measuring while hundreds of threads start (each start takes
+    /// tens to hundreds of microseconds while the cores are busy).
+    ///
+    /// A thread the OS refuses while starting in the background is reported by the next call
+    /// of this method or of `set_target`; the slots of a refused growth are released, so
+    /// `live_workers` never counts a thread that does not exist once the growth has settled.
+    ///
+    /// ```
+    /// let pool = betapool_core::Builder::new().min_workers(1).max_workers(8).workers(1).build()?;
+    /// assert_eq!(pool.request_target(6)?, 6);
+    /// assert_eq!(pool.target(), 6);
+    /// pool.shutdown(); // waits for every thread, started in the background or not
+    /// assert_eq!(pool.live_workers(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn request_target(&self, n: usize) -> Result<usize, ResizeError> {
+        let shared = &self.shared;
+        let target = n.clamp(shared.config.min, shared.config.max);
+        let slots = shared
+            .retarget(target)
+            .map_err(|_| ResizeError::shutdown(&shared.config.name))?;
+        if !slots.is_empty() {
+            shared.spawner.add(slots);
+            Spawner::spawn_one(shared);
+        }
+        match Spawner::take_failure(shared) {
+            None => Ok(target),
+            Some((index, e)) => Err(self.spawn_error(index, target, e)),
+        }
+    }
+
+    fn spawn_error(&self, index: usize, target: usize, e: std::io::Error) -> ResizeError {
+        let shared = &self.shared;
+        ResizeError::spawn(
+            &shared.config.name,
+            &worker::thread_name(&shared.config.name, index),
+            shared.live(),
+            target,
+            e,
+        )
+    }
+
     /// The pool's name (its thread-name prefix).
     pub fn name(&self) -> &str {
         &self.shared.config.name
@@ -291,6 +330,18 @@ impl Pool {
     #[cfg(all(test, loom))]
     pub(crate) fn spawns_in_progress(&self) -> usize {
         self.shared.lock().spawning
+    }
+
+    /// Worker slots reserved and not yet given back, for the loom models.
+    #[cfg(all(test, loom))]
+    pub(crate) fn slots_in_use(&self) -> usize {
+        self.shared.slots_in_use()
+    }
+
+    /// Worker threads started and not yet joined, for the loom models.
+    #[cfg(all(test, loom))]
+    pub(crate) fn unjoined_threads(&self) -> usize {
+        self.shared.unjoined_threads()
     }
 
     /// Workers parked with nothing to do.

@@ -517,6 +517,19 @@ impl Shared {
     }
 }
 
+#[cfg(all(test, loom))]
+impl Shared {
+    /// Worker slots reserved and not yet given back, for the loom models.
+    pub(crate) fn slots_in_use(&self) -> usize {
+        self.lock().in_use.iter().filter(|&&u| u).count()
+    }
+
+    /// Thread handles stored and not yet joined, for the loom models.
+    pub(crate) fn unjoined_threads(&self) -> usize {
+        self.lock().threads.len()
+    }
+}
+
 impl Shared {
     /// A snapshot of every live worker's counters.
     pub(crate) fn worker_stats(&self) -> Vec<super::counters::WorkerStats> {

@@ -10,8 +10,9 @@
 //!
 //! The caller of `set_target` keeps spawning until nothing is pending and then waits for the
 //! helpers' spawns in flight, so `set_target` still returns with every thread started and any
-//! failure reported; the helpers only make it sooner. After the first refusal by the OS the
-//! remaining slots are released rather than tried.
+//! failure reported; the helpers only make it sooner. `request_target` starts one and leaves
+//! the rest to the new workers. After the first refusal by the OS the remaining slots are
+//! released rather than tried.
 
 use std::io;
 use std::mem;
@@ -95,6 +96,11 @@ impl Spawner {
         }
         spawner.done.notify_all();
         true
+    }
+
+    /// The first refusal since the last call, if any, without waiting.
+    pub(crate) fn take_failure(shared: &Arc<Shared>) -> Option<(usize, io::Error)> {
+        shared.spawner.lock().failure.take()
     }
 
     /// Starts pending slots until none is left, waits for the spawns other threads have under
