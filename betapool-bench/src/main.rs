@@ -7,11 +7,15 @@
 //!   pools from inheriting each other's threads, allocator state or warm caches.
 //! - `betapool-bench report --runs FILE --out DIR`: turns the collected runs into
 //!   `results.json`, `summary.md` and one SVG chart per workload.
+//! - `betapool-bench soak [--minutes N] [--out DIR] [--seed S]`: the adaptive pool under
+//!   minutes of mixed, bursty load; checks that no task is lost or run twice, that RSS does not
+//!   drift and that the pool shrinks back to its minimum; writes `soak.json` and `soak.svg`.
 //!
 //! Pools: `static:N`, and the peers `tokio`, `smol`, `rayon`, `threadpool` (their defaults).
 
 mod peers;
 mod report;
+mod soak;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -66,6 +70,9 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Run the adaptive pool under minutes of mixed, bursty load and check that it loses no
+    /// task, does not grow in memory and shrinks back to its minimum.
+    Soak(soak::SoakArgs),
 }
 
 fn main() {
@@ -127,6 +134,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Report { runs, out } => report::write(&runs, &out),
+        Command::Soak(args) => soak::run(&args),
     }
 }
 

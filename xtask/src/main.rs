@@ -4,18 +4,27 @@
 //! - `cargo xtask bench [--quick]`: the static oracle sweep and the peer pools on every
 //!   workload, each configuration in its own process, then the criterion micro-benchmarks;
 //!   writes `target/bench/`.
-//! - `cargo xtask ci`: everything `.ci/run` checks (format, lints, tests, docs, loom, benches
-//!   build).
+//! - `cargo xtask test`: every test of the workspace under cargo-nextest with a slow-timeout,
+//!   then the doc tests (the README's test command).
+//! - `cargo xtask stress`: the long forms of the engine's stress tests (1 000 000 chaos tasks,
+//!   10 000 000 submissions to a bounded queue), in release.
+//! - `cargo xtask soak [--minutes N]`: the adaptive pool under minutes of mixed load; fails on
+//!   a lost or duplicated task, memory drift or a pool that does not return to its minimum.
+//! - `cargo xtask ci`: everything `.ci/run` checks (format, lints, tests, docs, loom,
+//!   AddressSanitizer, benches build).
 
 mod bench;
 mod ci;
 mod cmd;
 mod loom;
 mod micro;
+mod soak;
+mod stress;
+mod test;
 
 use anyhow::{Result, bail};
 
-const USAGE: &str = "usage: cargo xtask <loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] | ci>";
+const USAGE: &str = "usage: cargo xtask <test | loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] | stress | soak [--minutes N] | ci>";
 
 fn main() {
     if let Err(e) = run() {
@@ -31,6 +40,9 @@ fn run() -> Result<()> {
         Some("loom") => loom::run(rest),
         Some("bench") => bench::run(rest),
         Some("ci") => ci::run(rest),
+        Some("soak") => soak::run(rest),
+        Some("test") => test::run(rest),
+        Some("stress") => stress::run(rest),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

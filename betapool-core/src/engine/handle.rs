@@ -143,6 +143,18 @@ impl<T> JoinHandle<T> {
     /// Waits at most `timeout` for the task. On time-out the handle is handed back inside
     /// [`JoinTimeoutError::Timeout`], so the caller can wait again, poll it, or drop it.
     ///
+    /// It is also how to notice a pool deadlocked on itself. A task that waits for another task
+    /// of the same pool holds its worker while it waits; when every worker is held that way
+    /// and the awaited tasks are still queued behind them (a pool of one worker, or any pool at
+    /// its `max_workers`), nothing can start and a plain [`join`](JoinHandle::join) blocks
+    /// forever. With `join_timeout` the waiting task gets `Timeout` and can give up (return an
+    /// error, or hand the handle back to its caller), which frees its worker for the queued
+    /// task. Seen from outside the pool, the signs are a [`Pool::queued`](crate::Pool::queued)
+    /// that stays above zero while every worker stays inside its task
+    /// ([`WorkerStats::in_task_for`](crate::WorkerStats::in_task_for) keeps growing) and no
+    /// task completes. Growing the pool with [`Pool::set_target`](crate::Pool::set_target)
+    /// also breaks the cycle while it is below `max_workers`.
+    ///
     /// ```
     /// use std::time::Duration;
     /// use betapool_core::JoinTimeoutError;

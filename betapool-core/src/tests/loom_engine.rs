@@ -166,3 +166,18 @@ fn growth_with_a_helping_worker_starts_every_thread() {
         assert_eq!(pool.live_workers(), 0);
     });
 }
+
+/// Background growth racing shutdown: `request_target` returns once the first new thread is
+/// started and leaves the rest to the new workers. A shutdown that follows at once must still
+/// wait for every slot's thread and join it; a slot left pending with nobody to start it would
+/// make shutdown wait forever.
+#[test]
+fn background_growth_then_shutdown_joins_every_thread() {
+    loom::model(|| {
+        let pool = pool(1, 3);
+        assert_eq!(pool.request_target(3).unwrap(), 3);
+        pool.shutdown();
+        assert_eq!(pool.live_workers(), 0);
+        assert_eq!(pool.spawns_in_progress(), 0);
+    });
+}

@@ -2,3 +2,4 @@
 //! small scenario and checks one invariant. Run them with `cargo xtask loom`.
 
 mod loom_engine;
+mod loom_reliability;
