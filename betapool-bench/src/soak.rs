@@ -10,10 +10,12 @@
 //! read with the pool at rest; the load stops with the last arrival, when the last pause
 //! starts.
 //!
-//! While the load runs a monitor thread reads the controller's decision history every
-//! [`HISTORY_POLL`] (the history keeps only the newest `LOG_LIMIT` resizes, so it is read often
-//! and de-duplicated by timestamp) and samples RSS, threads and progress every second. A reaper
-//! thread joins every task's handle in submission order.
+//! While the load runs a monitor thread reads the pool's thread count every [`POLL`], and every
+//! second samples RSS, threads and progress and reads the controller's decision history (which
+//! keeps only the newest `LOG_LIMIT` resizes, so it is read often and de-duplicated by
+//! timestamp), counting resizes and direction changes per minute as it goes, so that the
+//! monitor itself keeps no list that grows with the run. A reaper thread joins every task's
+//! handle in submission order.
 //!
 //! The checks; a failed one is named in the error, and the process exits non-zero:
 //! - `lost`, `duplicated`: every task id ran exactly once (a run counter per id);
@@ -121,12 +123,13 @@ const KIND_SALT: u64 = 0x0C1D_0000_0000_0003;
 /// See [`POISSON_SALT`].
 const PANIC_SALT: u64 = 0x9A1C_0000_0000_0004;
 
-/// How often the controller's decision history is read. The controller records at most one
-/// resize per tick (1 ms while busy), so its 10 000-record history spans at least 10 s; a
-/// quarter of a second leaves a wide margin and copies the history only four times a second.
-const HISTORY_POLL: Duration = Duration::from_millis(250);
+/// How often the monitor reads the pool's thread count (and, in a pause, RSS).
+const POLL: Duration = Duration::from_millis(250);
 
-/// Every this many history polls, one sample (RSS, threads, progress) is kept: one a second.
+/// Every this many polls the monitor keeps a sample and reads the decision history: once a
+/// second. The controller records at most one resize per tick (1 ms while busy), so its
+/// 10 000-record history spans at least 10 s and a read every second misses none; reading it
+/// copies the whole history, so not more often.
 const POLLS_PER_SAMPLE: u64 = 4;
 
 /// Samples per minute, to report each minute as it ends.
@@ -534,7 +537,7 @@ struct Sample {
 }
 
 /// One resize from the controller's decision history.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Resize {
     /// Seconds since the pool started, a few milliseconds before the load did.
     t_s: f64,
@@ -560,20 +563,76 @@ impl Resize {
     }
 }
 
-/// The times of the resizes that went the other way from the previous one (grow → shrink or
-/// shrink → grow).
-fn direction_changes(resizes: &[Resize]) -> Vec<f64> {
-    let mut last = None;
-    let mut changes = Vec::new();
-    for r in resizes {
-        if let Some(d) = r.direction() {
-            if last.is_some_and(|l| l != d) {
-                changes.push(r.t_s);
-            }
-            last = Some(d);
+/// The resizes of one window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+struct Moves {
+    grows: usize,
+    shrinks: usize,
+    /// Resizes that went the other way from the previous one (grow → shrink or shrink → grow),
+    /// counted in the window of the later one.
+    direction_changes: usize,
+}
+
+/// Resizes counted per window as they are read.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    /// Index `n − 1` holds minute `n`.
+    minutes: Vec<Moves>,
+    after_load: Moves,
+    /// The direction of the latest resize that changed the target.
+    last: Option<Direction>,
+    /// Every resize read, refused ones included.
+    resizes: usize,
+}
+
+impl Tally {
+    /// A tally with room for `minutes` minutes, so that it does not grow during the run.
+    fn new(minutes: usize) -> Tally {
+        Tally {
+            minutes: vec![Moves::default(); minutes],
+            ..Tally::default()
         }
     }
-    changes
+
+    fn add(&mut self, r: Resize, load_s: f64) {
+        self.resizes += 1;
+        let Some(d) = r.direction() else { return };
+        let turned = self.last.is_some_and(|l| l != d);
+        self.last = Some(d);
+        let moves = match Window::of(r.t_s, load_s) {
+            Window::AfterLoad => &mut self.after_load,
+            Window::Minute(n) => {
+                if self.minutes.len() < n {
+                    self.minutes.resize(n, Moves::default());
+                }
+                &mut self.minutes[n - 1]
+            }
+        };
+        match d {
+            Direction::Grow => moves.grows += 1,
+            Direction::Shrink => moves.shrinks += 1,
+        }
+        moves.direction_changes += usize::from(turned);
+    }
+
+    fn moves(&self, window: Window) -> Moves {
+        match window {
+            Window::AfterLoad => self.after_load,
+            Window::Minute(n) => n
+                .checked_sub(1)
+                .and_then(|i| self.minutes.get(i))
+                .copied()
+                .unwrap_or_default(),
+        }
+    }
+
+    fn direction_changes(&self) -> usize {
+        self.minutes
+            .iter()
+            .chain([&self.after_load])
+            .map(|m| m.direction_changes)
+            .sum()
+    }
 }
 
 /// What the monitor read during one minute's pause (its [`PAUSE`]), at every history poll.
@@ -594,7 +653,7 @@ struct Rest {
 #[derive(Debug, Default)]
 struct Observed {
     samples: Vec<Sample>,
-    resizes: Vec<Resize>,
+    tally: Tally,
     /// One per minute, in order.
     rests: Vec<Rest>,
     /// Polls at which the history had already dropped the newest record seen before, so that
@@ -620,17 +679,17 @@ impl Monitor<'_> {
         // the vector does not grow (and move) while RSS is being measured.
         let expected = (self.load_s + RETURN_WAIT.as_secs_f64()) as usize + 2;
         seen.samples.reserve(expected);
-        seen.rests
-            .reserve((self.load_s / SECONDS_PER_MINUTE).ceil() as usize);
+        let minutes = (self.load_s / SECONDS_PER_MINUTE).ceil() as usize;
+        seen.rests.reserve(minutes);
+        seen.tally = Tally::new(minutes);
         let min = self.exec.pool().pool().min_workers();
         let mut last_seen = None;
         let (mut lo, mut hi) = (usize::MAX, 0);
         for poll in 0u64.. {
-            let due = HISTORY_POLL.saturating_mul(u32::try_from(poll).unwrap_or(u32::MAX));
+            let due = POLL.saturating_mul(u32::try_from(poll).unwrap_or(u32::MAX));
             // Every reading due up to the end of the load is taken, even by a monitor running
             // late. Relaxed: the flag carries no data; the monitor only needs to see it soon.
             let stopping = due > self.load && self.stop.load(Ordering::Relaxed);
-            self.read_history(&mut seen, &mut last_seen);
             let pool = self.exec.pool();
             let threads = pool.current_thread_count();
             lo = lo.min(threads);
@@ -639,6 +698,7 @@ impl Monitor<'_> {
                 self.read_rest(&mut seen.rests, due, threads <= min);
             }
             if poll.is_multiple_of(POLLS_PER_SAMPLE) || stopping {
+                self.read_history(&mut seen, &mut last_seen);
                 let at_s = if stopping {
                     self.start.elapsed().as_secs_f64()
                 } else {
@@ -669,12 +729,7 @@ impl Monitor<'_> {
                     && second as f64 <= self.load_s
                 {
                     let minute = (second / SAMPLES_PER_MINUTE) as usize;
-                    let w = summarize(
-                        &seen,
-                        &direction_changes(&seen.resizes),
-                        Window::Minute(minute),
-                        self.load_s,
-                    );
+                    let w = summarize(&seen, Window::Minute(minute), self.load_s);
                     eprintln!("soak: {}", progress_line(&w, self.load_s));
                 }
             }
@@ -682,7 +737,7 @@ impl Monitor<'_> {
                 break;
             }
             let next = u32::try_from(poll + 1).unwrap_or(u32::MAX);
-            sleep_until(self.start + HISTORY_POLL.saturating_mul(next));
+            sleep_until(self.start + POLL.saturating_mul(next));
         }
         seen
     }
@@ -698,7 +753,7 @@ impl Monitor<'_> {
         add_rest(rests, minute, rss, at_min);
     }
 
-    /// Appends the resizes newer than the newest one seen before.
+    /// Counts the resizes newer than the newest one seen before.
     fn read_history(&self, seen: &mut Observed, last_seen: &mut Option<f64>) {
         let history = self.exec.pool().decision_history();
         if let (Some(last), Some(oldest)) = (*last_seen, history.first())
@@ -707,16 +762,17 @@ impl Monitor<'_> {
             seen.history_gaps += 1;
         }
         // One resize per controller tick, so timestamps strictly increase.
-        seen.resizes.extend(
-            history
-                .iter()
-                .filter(|r| last_seen.is_none_or(|last| r.timestamp_s > last))
-                .map(|r| Resize {
-                    t_s: r.timestamp_s,
-                    before: r.threads_before,
-                    after: r.threads_after,
-                }),
-        );
+        for r in history
+            .iter()
+            .filter(|r| last_seen.is_none_or(|last| r.timestamp_s > last))
+        {
+            let resize = Resize {
+                t_s: r.timestamp_s,
+                before: r.threads_before,
+                after: r.threads_after,
+            };
+            seen.tally.add(resize, self.load_s);
+        }
         if let Some(newest) = history.last() {
             *last_seen = Some(newest.timestamp_s);
         }
@@ -809,19 +865,15 @@ struct WindowSummary {
     tasks: u64,
 }
 
-/// Summarises `window` from the samples, resizes and direction-change times.
-fn summarize(seen: &Observed, changes: &[f64], window: Window, load_s: f64) -> WindowSummary {
-    let (samples, resizes) = (&seen.samples, &seen.resizes);
+/// Summarises `window` from what the monitor saw.
+fn summarize(seen: &Observed, window: Window, load_s: f64) -> WindowSummary {
+    let samples = &seen.samples;
     let inside: Vec<&Sample> = samples
         .iter()
         .filter(|s| Window::of(s.at_s, load_s) == window)
         .collect();
     let rss = || inside.iter().filter_map(|s| s.rss_bytes);
-    let moves: Vec<Direction> = resizes
-        .iter()
-        .filter(|r| Window::of(r.t_s, load_s) == window)
-        .filter_map(Resize::direction)
-        .collect();
+    let moves = seen.tally.moves(window);
     let start_s = window.start_s(load_s);
     let submitted_before = samples
         .iter()
@@ -845,12 +897,9 @@ fn summarize(seen: &Observed, changes: &[f64], window: Window, load_s: f64) -> W
             .copied(),
         threads_max: inside.iter().map(|s| s.pool_threads_max).max(),
         process_threads_max: inside.iter().filter_map(|s| s.process_threads).max(),
-        grows: moves.iter().filter(|&&d| d == Direction::Grow).count(),
-        shrinks: moves.iter().filter(|&&d| d == Direction::Shrink).count(),
-        direction_changes: changes
-            .iter()
-            .filter(|&&t| Window::of(t, load_s) == window)
-            .count(),
+        grows: moves.grows,
+        shrinks: moves.shrinks,
+        direction_changes: moves.direction_changes,
         tasks: submitted_after.saturating_sub(submitted_before),
     }
 }
@@ -873,7 +922,7 @@ fn progress_line(w: &WindowSummary, load_s: f64) -> String {
 /// The RSS comparison behind the `rss-drift` check.
 ///
 /// "RSS at the end of minute n" is the minute's RSS at rest: the lowest RSS read during the
-/// pause ([`PAUSE`]) that ends the minute, at every [`HISTORY_POLL`] from `n · 60 − 3` s up
+/// pause ([`PAUSE`]) that ends the minute, at every [`POLL`] from `n · 60 − 3` s up
 /// to `n · 60` s after the load started (for a last, partial minute, during the last 3 s of
 /// the load). The change is `(last − first) / first`, in percent.
 #[derive(Debug, Clone, Serialize)]
@@ -1060,7 +1109,6 @@ struct Report {
     checks: Vec<Check>,
     windows: Vec<WindowSummary>,
     samples: Vec<Sample>,
-    resizes: Vec<Resize>,
 }
 
 /// What the load phase hands back.
@@ -1101,12 +1149,11 @@ pub(crate) fn run(args: &SoakArgs) -> Result<()> {
 
     let audit = ledger.audit();
     let load_s = load.as_secs_f64();
-    let changes = direction_changes(&ran.observed.resizes);
     let minutes = (load_s / SECONDS_PER_MINUTE).ceil() as usize;
     let windows: Vec<WindowSummary> = (1..=minutes)
         .map(Window::Minute)
         .chain([Window::AfterLoad])
-        .map(|w| summarize(&ran.observed, &changes, w, load_s))
+        .map(|w| summarize(&ran.observed, w, load_s))
         .collect();
     let drift = drift(&windows, args.minutes);
     let samples = &ran.observed.samples;
@@ -1118,8 +1165,8 @@ pub(crate) fn run(args: &SoakArgs) -> Result<()> {
         handles: ran.handles,
         drift,
         back_to_min: ran.back,
-        resizes: ran.observed.resizes.len(),
-        direction_changes: changes.len(),
+        resizes: ran.observed.tally.resizes,
+        direction_changes: ran.observed.tally.direction_changes(),
         history_gaps: ran.observed.history_gaps,
         cpu_s: ran.cpu.map(|(cpu, _)| cpu),
         mean_cores: ran.cpu.map(|(cpu, over)| cpu / over),
@@ -1143,7 +1190,6 @@ pub(crate) fn run(args: &SoakArgs) -> Result<()> {
         checks,
         windows,
         samples: ran.observed.samples,
-        resizes: ran.observed.resizes,
     };
     report.summary.wall_s = began.elapsed().as_secs_f64();
 
@@ -1779,19 +1825,38 @@ mod tests {
         Resize { t_s, before, after }
     }
 
+    fn tally(resizes: &[Resize], load_s: f64) -> Tally {
+        let mut t = Tally::new(1);
+        for &r in resizes {
+            t.add(r, load_s);
+        }
+        t
+    }
+
     #[test]
     fn direction_changes_count_turns_only() {
         let r = [
             resize(1.0, 4, 8),
             resize(2.0, 8, 16),
             resize(3.0, 16, 16), // refused: no direction
-            resize(4.0, 16, 4),
-            resize(5.0, 4, 4),
-            resize(6.0, 4, 3),
-            resize(7.0, 3, 9),
+            resize(61.0, 16, 4), // a turn, in minute 2
+            resize(62.0, 4, 4),
+            resize(63.0, 4, 3),
+            resize(121.0, 3, 9), // a turn, after a 2-minute load
         ];
-        assert_eq!(direction_changes(&r), vec![4.0, 7.0]);
-        assert!(direction_changes(&[]).is_empty());
+        let t = tally(&r, 120.0);
+        assert_eq!(t.resizes, 7);
+        let moves = |grows, shrinks, direction_changes| Moves {
+            grows,
+            shrinks,
+            direction_changes,
+        };
+        assert_eq!(t.moves(Window::Minute(1)), moves(2, 0, 0));
+        assert_eq!(t.moves(Window::Minute(2)), moves(0, 2, 1));
+        assert_eq!(t.moves(Window::AfterLoad), moves(1, 0, 1));
+        assert_eq!(t.moves(Window::Minute(9)), Moves::default());
+        assert_eq!(t.direction_changes(), 2);
+        assert_eq!(tally(&[], 60.0).direction_changes(), 0);
     }
 
     fn sample(at_s: f64, rss: u64, threads: usize, submitted: u64) -> Sample {
@@ -1858,16 +1923,15 @@ mod tests {
             polls: 12,
             polls_at_min: 11,
         };
-        let changes = direction_changes(&resizes);
         let seen = Observed {
             samples,
-            resizes,
+            tally: tally(&resizes, 120.0),
             rests: vec![rest(1, 190), rest(2, 209)],
             history_gaps: 0,
         };
         let windows: Vec<WindowSummary> = [Window::Minute(1), Window::Minute(2), Window::AfterLoad]
             .into_iter()
-            .map(|w| summarize(&seen, &changes, w, 120.0))
+            .map(|w| summarize(&seen, w, 120.0))
             .collect();
         let m1 = &windows[0];
         assert_eq!(
