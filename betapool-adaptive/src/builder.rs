@@ -43,6 +43,7 @@ pub struct AdaptiveBuilder {
     config: ControllerConfig,
     policy: Option<Box<dyn DecisionPolicy>>,
     logging: bool,
+    trim_memory: bool,
     stack_size: Option<usize>,
     capacity: Option<usize>,
     rejection: RejectionPolicy,
@@ -57,6 +58,7 @@ impl AdaptiveBuilder {
             config: ControllerConfig::default(),
             policy: None,
             logging: false,
+            trim_memory: true,
             stack_size: None,
             capacity: None,
             rejection: RejectionPolicy::Reject,
@@ -91,6 +93,17 @@ impl AdaptiveBuilder {
     /// Logs every resize through `tracing` at debug level (the seed's `enable_logging`).
     pub fn enable_logging(mut self, on: bool) -> AdaptiveBuilder {
         self.logging = on;
+        self
+    }
+
+    /// Whether the controller hands free heap memory back to the OS (glibc's `malloc_trim`)
+    /// when the pool is back at its minimum after growing, at most once per
+    /// [`TRIM_INTERVAL`](crate::TRIM_INTERVAL). On by default: the workers a burst brings
+    /// spread allocations over many malloc arenas, whose free memory otherwise stays
+    /// resident. Turn it off if the process manages its allocator's memory itself. A no-op
+    /// without glibc.
+    pub fn trim_memory(mut self, on: bool) -> AdaptiveBuilder {
+        self.trim_memory = on;
         self
     }
 
@@ -132,7 +145,12 @@ impl AdaptiveBuilder {
         let policy = self
             .policy
             .unwrap_or_else(|| Box::new(DefaultPolicy::new()));
-        let shared = Arc::new(Shared::new(pool, self.logging, policy.name().to_owned()));
+        let shared = Arc::new(Shared::new(
+            pool,
+            self.logging,
+            self.trim_memory,
+            policy.name().to_owned(),
+        ));
         let thread = format!("{}-ctl", self.name);
         let cores = usable_cores();
         let handle = {
@@ -164,6 +182,7 @@ impl fmt::Debug for AdaptiveBuilder {
             .field("config", &self.config)
             .field("policy", &self.policy)
             .field("logging", &self.logging)
+            .field("trim_memory", &self.trim_memory)
             .finish_non_exhaustive()
     }
 }

@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 use betapool_core::controller::{Action, DecisionPolicy, Observation};
 use betapool_static::InstrumentedPool;
 
-use crate::history::{Bounded, DecisionRecord, ExperimentRecord};
+use crate::history::{DecisionEntry, ExperimentEntry, LOG_LIMIT, Ring};
 use crate::sampler::Sampler;
+use crate::trim::{TrimGate, release_free_memory};
 
 /// The tick while there is demand (tasks queued or every worker busy). A 20 000-task burst of
 /// 1 ms sleeps is over in about 80 ms at the best size, so the controller must see it within a
@@ -33,8 +34,8 @@ pub const EXPERIMENT_INTERVAL: Duration = Duration::from_millis(100);
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) pool: InstrumentedPool,
-    pub(crate) history: Mutex<Bounded<DecisionRecord>>,
-    pub(crate) experiment: Mutex<Bounded<ExperimentRecord>>,
+    pub(crate) history: Mutex<Ring<DecisionEntry>>,
+    pub(crate) experiment: Mutex<Ring<ExperimentEntry>>,
     /// The latest observation, for `metrics()`.
     pub(crate) last: Mutex<Option<Observation>>,
     pub(crate) scale_ups: AtomicU64,
@@ -45,15 +46,22 @@ pub(crate) struct Shared {
     sleep: Mutex<Sleep>,
     wake: Condvar,
     pub(crate) logging: bool,
+    /// Hand free heap memory back to the OS when the pool is back at its minimum.
+    pub(crate) trim_memory: bool,
     pub(crate) policy_name: String,
 }
 
 impl Shared {
-    pub(crate) fn new(pool: InstrumentedPool, logging: bool, policy_name: String) -> Shared {
+    pub(crate) fn new(
+        pool: InstrumentedPool,
+        logging: bool,
+        trim_memory: bool,
+        policy_name: String,
+    ) -> Shared {
         Shared {
             pool,
-            history: Mutex::default(),
-            experiment: Mutex::default(),
+            history: Mutex::new(Ring::new(LOG_LIMIT)),
+            experiment: Mutex::new(Ring::new(LOG_LIMIT)),
             last: Mutex::new(None),
             scale_ups: AtomicU64::new(0),
             scale_downs: AtomicU64::new(0),
@@ -63,6 +71,7 @@ impl Shared {
             sleep: Mutex::new(Sleep::default()),
             wake: Condvar::new(),
             logging,
+            trim_memory,
             policy_name,
         }
     }
@@ -109,6 +118,7 @@ pub(crate) fn run(shared: &Arc<Shared>, mut policy: Box<dyn DecisionPolicy>, cor
     let mut next_row = started;
     let mut row_completed = 0u64;
     let mut row_at = started;
+    let mut trim = TrimGate::default();
     loop {
         let pool = shared.pool.pool();
         if pool.is_shutdown() {
@@ -129,20 +139,20 @@ pub(crate) fn run(shared: &Arc<Shared>, mut policy: Box<dyn DecisionPolicy>, cor
             row_completed = obs.completed_total;
             row_at = now;
             next_row = now + EXPERIMENT_INTERVAL;
-            lock(&shared.experiment).push(ExperimentRecord {
-                timestamp_s: obs.now.as_secs_f64(),
-                threads: obs.current_threads,
-                target: obs.target,
-                busy_workers: obs.busy_workers,
-                queued: obs.queued,
-                completed: obs.completed_total,
-                throughput,
-                blocking_ratio: obs.naive_beta(),
-                beta_true: obs.beta_true(),
-                contention: obs.contention(),
-                process_cpu_cores: obs.process_cpu_cores,
-                cpu_percent: obs.cpu_percent(),
-            });
+            lock(&shared.experiment).push(ExperimentEntry::new(&obs, throughput));
+        }
+        if shared.trim_memory
+            && trim.due(
+                obs.now,
+                obs.current_threads,
+                obs.min_threads,
+                obs.has_demand(),
+            )
+        {
+            let released = release_free_memory();
+            if shared.logging {
+                tracing::debug!(released, "back at the minimum: free heap memory trimmed");
+            }
         }
         let tick = if obs.has_demand() {
             FAST_TICK
@@ -203,31 +213,19 @@ fn decide(shared: &Shared, policy: &mut dyn DecisionPolicy, obs: &Observation) {
     } else {
         shared.scale_downs.fetch_add(1, Ordering::Relaxed);
     }
-    let record = DecisionRecord {
-        timestamp_s: obs.now.as_secs_f64(),
-        threads_before: obs.target,
-        threads_after: after,
-        blocking_ratio: obs.naive_beta(),
-        beta_true: obs.beta_true(),
-        contention: obs.contention(),
-        cpu_percent: obs.cpu_percent(),
-        queued: obs.queued,
-        decision: decision.action.to_string(),
-        reason: decision.reason.to_string(),
-    };
     if shared.logging {
         tracing::debug!(
-            before = record.threads_before,
-            after = record.threads_after,
-            beta = ?record.blocking_ratio,
-            beta_true = ?record.beta_true,
-            contention = ?record.contention,
+            before = obs.target,
+            after,
+            beta = ?obs.naive_beta(),
+            beta_true = ?obs.beta_true(),
+            contention = ?obs.contention(),
             "{}: {}",
-            record.decision,
-            record.reason
+            decision.action,
+            decision.reason
         );
     }
-    lock(&shared.history).push(record);
+    lock(&shared.history).push(DecisionEntry::new(obs, decision, after));
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

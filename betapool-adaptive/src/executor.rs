@@ -15,7 +15,7 @@ use betapool_static::{OrderedMap, SubmitError};
 use crate::builder::AdaptiveBuilder;
 use crate::controller::{Shared, lock};
 use crate::error::BuildError;
-use crate::history::{DecisionRecord, ExperimentRecord};
+use crate::history::{DecisionEntry, DecisionRecord, ExperimentEntry, ExperimentRecord};
 use crate::metrics::AdaptiveMetrics;
 
 /// A thread pool that sizes itself: it grows while its tasks are blocked and holds or shrinks
@@ -170,12 +170,18 @@ impl AdaptiveThreadPoolExecutor {
     /// Every resize the controller made, oldest first (the seed's `get_decision_history`).
     /// Export with `betapool_metrics::write_csv` or `write_json`.
     pub fn decision_history(&self) -> Vec<DecisionRecord> {
-        lock(&self.shared.history).to_vec()
+        lock(&self.shared.history)
+            .iter()
+            .map(DecisionEntry::record)
+            .collect()
     }
 
     /// The controller's periodic log of what it saw (the seed's `get_experiment_log`).
     pub fn experiment_log(&self) -> Vec<ExperimentRecord> {
-        lock(&self.shared.experiment).to_vec()
+        lock(&self.shared.experiment)
+            .iter()
+            .map(ExperimentEntry::record)
+            .collect()
     }
 
     /// The per-task samples (run time, outcome) of the metrics history.

@@ -10,7 +10,8 @@
 //! - [`DecisionRecord`], [`ExperimentRecord`]: rows of the decision history and the
 //!   experiment log, exportable with `betapool_metrics::write_csv` / `write_json`.
 //! - [`BuildError`]: a bad setting (named) or a thread the OS refused.
-//! - Tick constants: [`FAST_TICK`], [`IDLE_TICK`], [`EXPERIMENT_INTERVAL`]; [`LOG_LIMIT`].
+//! - Tick constants: [`FAST_TICK`], [`IDLE_TICK`], [`EXPERIMENT_INTERVAL`]; [`LOG_LIMIT`];
+//!   [`TRIM_INTERVAL`] (how often free heap memory may be handed back after the pool shrinks).
 //!
 //! The signal: each tick the controller reads per-worker busy time from the engine, the CPU
 //! clocks of a rotating sample of workers (read cross-thread), their run-queue delay
@@ -27,6 +28,7 @@ mod history;
 mod metrics;
 mod sampler;
 mod signal;
+mod trim;
 
 pub use builder::{AdaptiveBuilder, DEFAULT_NAME};
 pub use controller::{EXPERIMENT_INTERVAL, FAST_TICK, IDLE_TICK};
@@ -34,3 +36,4 @@ pub use error::BuildError;
 pub use executor::AdaptiveThreadPoolExecutor;
 pub use history::{DecisionRecord, ExperimentRecord, LOG_LIMIT};
 pub use metrics::AdaptiveMetrics;
+pub use trim::TRIM_INTERVAL;
