@@ -229,6 +229,17 @@ impl StaticThreadPoolExecutor {
         self.inner.current_thread_count()
     }
 
+    /// The engine underneath, for its live counts (`live_workers`, `idle_workers`, `queued`).
+    ///
+    /// ```
+    /// let executor = betapool_static::StaticThreadPoolExecutor::new(3)?;
+    /// assert_eq!(executor.pool().queued(), 0);
+    /// # Ok::<(), betapool_static::BuildError>(())
+    /// ```
+    pub fn pool(&self) -> &betapool_core::Pool {
+        self.inner.pool()
+    }
+
     /// The fixed number of workers the executor was built with.
     ///
     /// ```
