@@ -41,6 +41,28 @@ pub(crate) enum Command {
     /// Shows that the best static pool size depends on the workload: prints a table per
     /// workload and writes one SVG chart of throughput as a percentage of each workload's best.
     Demo(DemoArgs),
+    /// Start the named pools of a group file and serve their stats over HTTP.
+    ///
+    /// Endpoints: GET /stats (JSON), GET /metrics (Prometheus text), POST /log-status (logs
+    /// and returns the status table). Runs until interrupted, or for --seconds.
+    Serve(ServeArgs),
+}
+
+/// Flags of `betapool serve`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ServeArgs {
+    /// The pool-group file: `[pools.<name>]` tables and `max_total_threads` (see
+    /// betapool-group/examples/pools.toml).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) config: PathBuf,
+
+    /// Address to listen on; port 0 picks a free one [default: 127.0.0.1:9464].
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) bind: Option<String>,
+
+    /// Stop after this many seconds instead of running until interrupted.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_time_cap, allow_negative_numbers = true)]
+    pub(crate) seconds: Option<f64>,
 }
 
 /// Flags every subcommand has.

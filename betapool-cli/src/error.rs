@@ -30,6 +30,14 @@ enum ErrorKind {
     /// The config file could not be read.
     #[error("{}: cannot read the config file: {error}", path.display())]
     ReadConfig { path: PathBuf, error: io::Error },
+    /// The pool-group file of `betapool serve` is unreadable or invalid; the error names the
+    /// file, line, column and key. Its message already ends with any I/O cause, so the cause
+    /// is not chained again.
+    #[error("{0}")]
+    GroupConfig(betapool_group::ConfigError),
+    /// The pools or the stats server of `betapool serve` could not start.
+    #[error("serve: {0}")]
+    Serve(String),
     /// A run failed after its settings were accepted.
     #[error("running `{workload}` on {pool}: {error}")]
     Run {
@@ -80,6 +88,14 @@ impl CliError {
         ErrorKind::Json(error).into()
     }
 
+    pub(crate) fn group_config(error: betapool_group::ConfigError) -> CliError {
+        ErrorKind::GroupConfig(error).into()
+    }
+
+    pub(crate) fn serve(error: impl std::fmt::Display) -> CliError {
+        ErrorKind::Serve(error.to_string()).into()
+    }
+
     pub(crate) fn stdout(error: io::Error) -> CliError {
         ErrorKind::Stdout(error).into()
     }
@@ -89,7 +105,7 @@ impl CliError {
     pub(crate) fn is_usage(&self) -> bool {
         matches!(
             *self.kind,
-            ErrorKind::Setting { .. } | ErrorKind::ReadConfig { .. }
+            ErrorKind::Setting { .. } | ErrorKind::ReadConfig { .. } | ErrorKind::GroupConfig(_)
         )
     }
 }

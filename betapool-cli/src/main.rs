@@ -2,7 +2,7 @@
 //!
 //! - `cli`: the clap types; `config`: the `--config` TOML file merged under the flags;
 //!   `settings`: what each subcommand runs with, where each value came from, and the checks.
-//! - `run`, `compare`, `demo`: the subcommands; `measure`: one pool on one workload.
+//! - `run`, `compare`, `demo`, `serve`: the subcommands; `measure`: one pool on one workload.
 //! - `output`: text, tables, JSON and charts; `progress`: the progress bar.
 //! - `error`: the one error type.
 
@@ -15,6 +15,7 @@ mod measure;
 mod output;
 mod progress;
 mod run;
+mod serve;
 mod settings;
 
 use std::process::ExitCode;
@@ -57,6 +58,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::main(args)?,
         Command::Compare(args) => compare::main(args)?,
         Command::Demo(args) => demo::main(args)?,
+        Command::Serve(args) => serve::main(&args)?,
     }
     Ok(())
 }

@@ -261,6 +261,18 @@ impl PoolGroup {
         GroupStats::from_pools(self.max_total_threads, pools)
     }
 
+    /// Each pool's counters and gauges in the metrics crate's shape, for the Prometheus
+    /// encoder (`betapool_metrics::prometheus::encode`), in configuration order.
+    pub fn pool_stats(&self) -> Vec<betapool_metrics::PoolStats> {
+        self.members
+            .iter()
+            .map(|m| match &m.executor {
+                GroupExecutor::Adaptive(e) => e.pool_stats(),
+                GroupExecutor::Static(e) => e.pool_stats(),
+            })
+            .collect()
+    }
+
     /// Logs the status table (the seed's `log_status`) through `tracing` and returns it.
     pub fn log_status(&self) -> String {
         let table = self.stats().to_table();

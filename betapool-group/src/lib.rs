@@ -15,11 +15,15 @@
 //!   `shutdown` with one [`ShutdownReport`].
 //! - [`GroupStats`]: totals and per-pool state, with the tasks running now and for how long.
 //! - [`GroupError`]: an unknown pool, a pool that could not start or refused a task.
+//! - [`StatsServer`] (feature `http`, on by default): `GET /stats`, `GET /metrics`,
+//!   `POST /log-status` on 127.0.0.1; [`http::route`] is its routing without the network.
 #![deny(unsafe_code)]
 
 pub mod config;
 mod error;
 mod group;
+#[cfg(feature = "http")]
+pub mod http;
 mod running;
 mod stats;
 
@@ -29,4 +33,6 @@ pub use config::{
 };
 pub use error::GroupError;
 pub use group::{GroupExecutor, PoolGroup};
+#[cfg(feature = "http")]
+pub use http::{ServeError, StatsServer};
 pub use stats::{GroupStats, PoolSnapshot, RunningTask, ShutdownReport, Totals};
