@@ -208,11 +208,7 @@ fn decide(shared: &Shared, policy: &mut dyn DecisionPolicy, obs: &Observation) {
             pool.target()
         }
     };
-    if after > obs.target {
-        shared.scale_ups.fetch_add(1, Ordering::Relaxed);
-    } else {
-        shared.scale_downs.fetch_add(1, Ordering::Relaxed);
-    }
+    let grew = after > obs.target;
     if shared.logging {
         tracing::debug!(
             before = obs.target,
@@ -226,6 +222,13 @@ fn decide(shared: &Shared, policy: &mut dyn DecisionPolicy, obs: &Observation) {
         );
     }
     lock(&shared.history).push(DecisionEntry::new(obs, decision, after));
+    // Counted after the record is in the history, with Release (read with Acquire by
+    // `metrics`): whoever sees a count can find its record (`decision_history_since`).
+    if grew {
+        shared.scale_ups.fetch_add(1, Ordering::Release);
+    } else {
+        shared.scale_downs.fetch_add(1, Ordering::Release);
+    }
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -158,8 +158,8 @@ impl AdaptiveThreadPoolExecutor {
             p50_latency: latency.map(|p| p.p50),
             p95_latency: latency.map(|p| p.p95),
             p99_latency: latency.map(|p| p.p99),
-            scale_up_count: self.shared.scale_ups.load(Ordering::Relaxed),
-            scale_down_count: self.shared.scale_downs.load(Ordering::Relaxed),
+            scale_up_count: self.shared.scale_ups.load(Ordering::Acquire),
+            scale_down_count: self.shared.scale_downs.load(Ordering::Acquire),
             queued: pool.queued(),
             policy_errors: self.shared.policy_errors.load(Ordering::Relaxed),
             resize_errors: self.shared.resize_errors.load(Ordering::Relaxed),
@@ -172,6 +172,27 @@ impl AdaptiveThreadPoolExecutor {
     pub fn decision_history(&self) -> Vec<DecisionRecord> {
         lock(&self.shared.history)
             .iter()
+            .map(DecisionEntry::record)
+            .collect()
+    }
+
+    /// The resizes made after `after_s` seconds (a `timestamp_s` of an earlier record),
+    /// oldest first: what a poller has not seen yet, without copying the whole history.
+    /// Records the history has already dropped (beyond [`LOG_LIMIT`](crate::LOG_LIMIT)) are
+    /// not returned; `scale_up_count + scale_down_count` in [`metrics`](Self::metrics) counts
+    /// every resize, so a poller can tell whether it missed any.
+    ///
+    /// ```
+    /// let executor = betapool_adaptive::AdaptiveThreadPoolExecutor::new(1, 4)?;
+    /// let all = executor.decision_history();
+    /// let newer = executor.decision_history_since(all.last().map_or(-1.0, |r| r.timestamp_s));
+    /// assert!(newer.iter().all(|r| all.last().is_none_or(|l| r.timestamp_s > l.timestamp_s)));
+    /// # Ok::<(), betapool_adaptive::BuildError>(())
+    /// ```
+    pub fn decision_history_since(&self, after_s: f64) -> Vec<DecisionRecord> {
+        lock(&self.shared.history)
+            .iter()
+            .filter(|e| e.timestamp_s() > after_s)
             .map(DecisionEntry::record)
             .collect()
     }

@@ -207,6 +207,11 @@ impl DecisionEntry {
         }
     }
 
+    /// Seconds since the executor started, when the decision was made.
+    pub(crate) fn timestamp_s(&self) -> f64 {
+        self.timestamp_s
+    }
+
     pub(crate) fn record(&self) -> DecisionRecord {
         DecisionRecord {
             timestamp_s: self.timestamp_s,

@@ -656,9 +656,10 @@ struct Observed {
     tally: Tally,
     /// One per minute, in order.
     rests: Vec<Rest>,
-    /// Polls at which the history had already dropped the newest record seen before, so that
-    /// resizes may have been missed.
+    /// Polls at which the history had already dropped resizes the monitor had not seen.
     history_gaps: usize,
+    /// Resizes the pool's counters had reported at the last poll.
+    resizes_counted: u64,
 }
 
 /// The monitor thread: reads the decision history and samples the process until stopped.
@@ -755,17 +756,21 @@ impl Monitor<'_> {
 
     /// Counts the resizes newer than the newest one seen before.
     fn read_history(&self, seen: &mut Observed, last_seen: &mut Option<f64>) {
-        let history = self.exec.pool().decision_history();
-        if let (Some(last), Some(oldest)) = (*last_seen, history.first())
-            && oldest.timestamp_s > last
-        {
+        // Only the records not seen yet: copying the whole history every second would make
+        // the monitor's own allocations grow with the history, which the RSS check would see.
+        // The resize counters are read first, so every resize they count is in the history
+        // unless the history has dropped it.
+        let m = self.exec.pool().metrics();
+        let counted = m.scale_up_count + m.scale_down_count;
+        let history = self
+            .exec
+            .pool()
+            .decision_history_since(last_seen.unwrap_or(f64::NEG_INFINITY));
+        if (history.len() as u64) < counted.saturating_sub(seen.resizes_counted) {
             seen.history_gaps += 1;
         }
-        // One resize per controller tick, so timestamps strictly increase.
-        for r in history
-            .iter()
-            .filter(|r| last_seen.is_none_or(|last| r.timestamp_s > last))
-        {
+        seen.resizes_counted = seen.resizes_counted.max(counted);
+        for r in &history {
             let resize = Resize {
                 t_s: r.timestamp_s,
                 before: r.threads_before,
@@ -1928,6 +1933,7 @@ mod tests {
             tally: tally(&resizes, 120.0),
             rests: vec![rest(1, 190), rest(2, 209)],
             history_gaps: 0,
+            resizes_counted: 0,
         };
         let windows: Vec<WindowSummary> = [Window::Minute(1), Window::Minute(2), Window::AfterLoad]
             .into_iter()
