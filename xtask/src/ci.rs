@@ -23,6 +23,7 @@ pub(crate) fn run(_args: &[String]) -> Result<()> {
     cmd::run(doc)?;
     crate::loom::run(&[])?;
     address_sanitizer()?;
+    fuzz_config()?;
     // Three minutes of mixed, bursty load on the adaptive pool: nothing lost or run twice, RSS
     // at rest within 10 % of minute 1's, back to the minimum after the load.
     crate::soak::run(&["--minutes".to_owned(), "3".to_owned()])?;
@@ -32,16 +33,62 @@ pub(crate) fn run(_args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The engine's stress tests under AddressSanitizer, when a nightly toolchain is installed;
-/// otherwise a printed SKIP.
-fn address_sanitizer() -> Result<()> {
-    let nightly = std::process::Command::new("rustup")
+/// Whether rustup has a nightly toolchain (AddressSanitizer and cargo-fuzz need one).
+fn nightly() -> bool {
+    std::process::Command::new("rustup")
         .args(["run", "nightly", "rustc", "--version"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// How long the group config's fuzz target runs in CI.
+const FUZZ_SECONDS: u32 = 60;
+
+/// The group config's fuzz target (parse, validate, write back, read back) for
+/// [`FUZZ_SECONDS`], when a nightly toolchain is installed; cargo-fuzz is installed if missing.
+/// Without nightly, a printed SKIP.
+fn fuzz_config() -> Result<()> {
+    if !nightly() {
+        eprintln!("SKIP cargo fuzz: no nightly toolchain (rustup toolchain install nightly)");
+        return Ok(());
+    }
+    let has_cargo_fuzz = std::process::Command::new("rustup")
+        .args(["run", "nightly", "cargo", "fuzz", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
         .is_ok_and(|s| s.success());
-    if !nightly {
+    if !has_cargo_fuzz {
+        eprintln!("installing cargo-fuzz");
+        cmd::run(cmd::cargo(&["install", "cargo-fuzz", "--locked"]))?;
+    }
+    let group = cmd::root().join("betapool-group");
+    // libFuzzer writes what it finds to the first directory and only reads the seeds.
+    std::fs::create_dir_all(group.join("fuzz/corpus/config"))?;
+    let mut fuzz = std::process::Command::new("rustup");
+    fuzz.args([
+        "run",
+        "nightly",
+        "cargo",
+        "fuzz",
+        "run",
+        "config",
+        "fuzz/corpus/config",
+        "fuzz/seeds",
+        "--",
+        &format!("-max_total_time={FUZZ_SECONDS}"),
+        "-dict=fuzz/config.dict",
+    ])
+    .current_dir(group);
+    cmd::run(fuzz)
+}
+
+/// The engine's stress tests under AddressSanitizer, when a nightly toolchain is installed;
+/// otherwise a printed SKIP.
+fn address_sanitizer() -> Result<()> {
+    if !nightly() {
         eprintln!("SKIP AddressSanitizer: no nightly toolchain (rustup toolchain install nightly)");
         return Ok(());
     }

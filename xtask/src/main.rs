@@ -11,7 +11,7 @@
 //! - `cargo xtask soak [--minutes N]`: the adaptive pool under minutes of mixed load; fails on
 //!   a lost or duplicated task, memory drift or a pool that does not return to its minimum.
 //! - `cargo xtask ci`: everything `.ci/run` checks (format, lints, tests, docs, loom,
-//!   AddressSanitizer, a 3-minute soak, benches build).
+//!   AddressSanitizer, 60 s of cargo fuzz on the group config, a 3-minute soak, benches build).
 
 mod bench;
 mod ci;
