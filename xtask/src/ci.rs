@@ -65,7 +65,7 @@ fn fuzz_config() -> Result<()> {
         cmd::run(cmd::cargo(&["install", "cargo-fuzz", "--locked"]))?;
     }
     let group = cmd::root().join("betapool-group");
-    // libFuzzer writes what it finds to the first directory and only reads the seeds.
+    // libFuzzer writes what it finds to the first directory and only reads the others.
     std::fs::create_dir_all(group.join("fuzz/corpus/config"))?;
     let mut fuzz = std::process::Command::new("rustup");
     fuzz.args([
@@ -77,6 +77,8 @@ fn fuzz_config() -> Result<()> {
         "config",
         "fuzz/corpus/config",
         "fuzz/seeds",
+        // The example group file, as a seed too.
+        "examples",
         "--",
         &format!("-max_total_time={FUZZ_SECONDS}"),
         "-dict=fuzz/config.dict",
