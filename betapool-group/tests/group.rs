@@ -1,6 +1,7 @@
 //! The running group: tasks reach the pool they name, batches keep order and their bound,
 //! stats show what runs, shutdown reports every pool, and misuse is an error naming the pool.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Barrier};
@@ -167,4 +168,49 @@ fn a_bad_config_is_an_error_not_a_group() {
     let config = GroupConfig::new(8).pool(PoolConfig::adaptive("io", 4, 16));
     let err = PoolGroup::new(&config).unwrap_err();
     assert!(matches!(err, GroupError::Config(_)), "{err}");
+}
+
+/// Polls `f` on this thread, parking until its waker is called: the smallest executor, enough
+/// to show that a handle wakes whoever awaits it.
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let mut f = std::pin::pin!(f);
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
+    loop {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::park();
+    }
+}
+
+#[test]
+fn handles_of_two_pools_can_be_awaited() {
+    let g = group();
+    let (release, wait) = mpsc::channel::<()>();
+    let io = g
+        .spawn_in("io", move || {
+            wait.recv().unwrap();
+            40
+        })
+        .unwrap();
+    let cpu = g.spawn_in("cpu", || 2).unwrap();
+    // The io task is held until the future has been polled once, so the await really waits
+    // and the answer comes through the waker.
+    let total = block_on(async move {
+        let mut io = std::pin::pin!(io);
+        let first =
+            std::future::poll_fn(|cx| std::task::Poll::Ready(io.as_mut().poll(cx).is_pending()))
+                .await;
+        assert!(first, "the held task cannot be done yet");
+        release.send(()).unwrap();
+        io.await.unwrap() + cpu.await.unwrap()
+    });
+    assert_eq!(total, 42);
 }
