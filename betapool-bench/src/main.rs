@@ -10,9 +10,14 @@
 //! - `betapool-bench soak [--minutes N] [--out DIR] [--seed S]`: the adaptive pool under
 //!   minutes of mixed, bursty load; checks that no task is lost or run twice, that RSS does not
 //!   drift and that the pool shrinks back to its minimum; writes `soak.json` and `soak.svg`.
+//! - `betapool-bench load --server BIN [--configs DIR | --config NAME=PATH ...] [--seconds N]
+//!   [--warmup-s S] [--connections C] [--seed S] [--out DIR]`: drives an HTTP service (the
+//!   inference server) over loopback in a closed loop, one server process per pool
+//!   configuration, and writes `load.json`, `load.md` and `load.svg` comparing them.
 //!
 //! Pools: `static:N`, and the peers `tokio`, `smol`, `rayon`, `threadpool` (their defaults).
 
+mod load;
 mod peers;
 mod report;
 mod soak;
@@ -73,6 +78,9 @@ enum Command {
     /// Run the adaptive pool under minutes of mixed, bursty load and check that it loses no
     /// task, does not grow in memory and shrinks back to its minimum.
     Soak(soak::SoakArgs),
+    /// Drive an HTTP service over loopback with each pool configuration in turn and compare
+    /// their throughput, latency percentiles, threads and CPU.
+    Load(load::LoadArgs),
 }
 
 fn main() {
@@ -135,6 +143,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Report { runs, out } => report::write(&runs, &out),
         Command::Soak(args) => soak::run(&args),
+        Command::Load(args) => load::run(&args),
     }
 }
 

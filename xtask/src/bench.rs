@@ -128,7 +128,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         "--package",
         "betapool-bench",
     ]))?;
-    let runner = root.join("target/release/betapool-bench");
+    let runner = cmd::release_binary("betapool-bench");
 
     let calibration = calibrate(&runner)?;
     let pools: Vec<String> = match &o.pools {

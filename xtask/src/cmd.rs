@@ -1,5 +1,6 @@
 //! Running cargo from the workspace root, echoing each command.
 
+use std::env::consts::EXE_SUFFIX;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -30,4 +31,13 @@ pub(crate) fn run(mut cmd: Command) -> Result<()> {
         bail!("{line} failed ({status})");
     }
     Ok(())
+}
+
+/// The release build of binary `name`: under `CARGO_TARGET_DIR` (a relative one taken from the
+/// root, where [`cargo`] runs cargo) or `target/`.
+pub(crate) fn release_binary(name: &str) -> PathBuf {
+    let root = root();
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |d| root.join(d));
+    target.join("release").join(format!("{name}{EXE_SUFFIX}"))
 }

@@ -2,8 +2,6 @@
 //! mode and runs `betapool-bench soak`, passing the flags through (3 minutes of load unless
 //! `--minutes` says otherwise; results in `target/soak/`).
 
-use std::env::consts::EXE_SUFFIX;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -19,9 +17,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         "--package",
         "betapool-bench",
     ]))?;
-    let runner = target_dir(&root)
-        .join("release")
-        .join(format!("betapool-bench{EXE_SUFFIX}"));
+    let runner = cmd::release_binary("betapool-bench");
     let mut soak = Command::new(runner);
     // From the root, so that the default `--out target/soak` lands in the workspace's target.
     soak.arg("soak").args(args).current_dir(&root);
@@ -32,10 +28,4 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     result
-}
-
-/// Where cargo writes build output: `CARGO_TARGET_DIR` (relative paths taken from the root,
-/// where `cmd::cargo` runs cargo) or `target/`.
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |dir| root.join(dir))
 }

@@ -41,6 +41,15 @@ fn headroom(ratio: f64) -> f64 {
     }
 }
 
+/// Threads per task present (running or queued) that growth may reach. Little's law gives the
+/// size that keeps the cores busy if the work is there; when fewer tasks exist than that (a
+/// service whose clients keep a few dozen requests in flight), the threads beyond them would
+/// only wait. Measured under `cargo xtask load`, 64 connections: without this bound the five
+/// named pools grew to their ceilings (512 threads for at most 64 requests in flight, whose
+/// steps wait 5 to 20 ms each) and answered fewer requests than one shared static pool. The
+/// margin covers the tasks that arrive before the next tick.
+const TASK_HEADROOM: f64 = 1.5;
+
 /// Contention (share of busy time spent waiting for a core) at which growth is vetoed: beyond
 /// it, a new thread mostly queues for a core that another worker is using.
 const CONTENTION_VETO: f64 = 0.35;
@@ -192,6 +201,11 @@ impl DefaultPolicy {
     }
 }
 
+/// The most threads the tasks present (running or queued) could use, with [`TASK_HEADROOM`].
+fn enough_for_tasks(obs: &Observation) -> usize {
+    ceil(obs.busy_workers.saturating_add(obs.queued) as f64 * TASK_HEADROOM)
+}
+
 fn ewma(slot: &mut Option<f64>, value: f64, weight: f64) {
     *slot = Some(match *slot {
         Some(old) => old + weight * (value - old),
@@ -276,7 +290,12 @@ impl DefaultPolicy {
                     // tick gives the ratio, and guessing now would oversubscribe CPU-bound work.
                     return Self::towards(obs, obs.target.max(floor), "demand, measuring".into());
                 }
-                let target = obs.target.saturating_mul(BLIND_GROWTH_FACTOR).max(floor);
+                let target = obs
+                    .target
+                    .saturating_mul(BLIND_GROWTH_FACTOR)
+                    .min(enough_for_tasks(obs))
+                    .max(obs.target)
+                    .max(floor);
                 return Self::towards(obs, target, "demand, no CPU clocks: doubling".into());
             };
             if self.contention.is_none() && busy_per_cpu < OBVIOUSLY_BLOCKED {
@@ -293,15 +312,18 @@ impl DefaultPolicy {
             // only larger by the queueing, small for work this clearly blocked).
             let ratio = self.own_per_cpu.unwrap_or(busy_per_cpu);
             let little = ceil(cores * headroom(ratio) * ratio);
+            let enough = enough_for_tasks(obs);
             let target = little
                 .saturating_add(obs.blocked_workers)
+                .min(enough)
                 .max(obs.target)
                 .max(floor);
             return Self::towards(
                 obs,
                 target,
                 format!(
-                    "demand: Little's law {little} (busy/cpu {busy_per_cpu:.1}, own {ratio:.1})"
+                    "demand: Little's law {little} (busy/cpu {busy_per_cpu:.1}, own {ratio:.1}), \
+                     tasks allow {enough}"
                 ),
             );
         }

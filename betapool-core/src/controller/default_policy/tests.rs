@@ -40,15 +40,54 @@ fn blocked_work_with_demand_jumps_to_littles_law() {
     let obs = Observation {
         cpu_delta: Some(Duration::from_micros(40)),
         max_threads: 1024,
+        queued: 1_000,
         ..base()
     };
     assert_eq!(target_after(&obs), 600);
     // Fully blocked work goes to the maximum in one step.
     let obs = Observation {
         cpu_delta: Some(Duration::ZERO),
+        queued: 1_000,
         ..base()
     };
     assert_eq!(target_after(&obs), 512);
+}
+
+#[test]
+fn growth_stops_at_what_the_tasks_present_can_use() {
+    // Clearly blocked work (Little's law: 600), but only 4 running and 20 queued: 24 × 1.5.
+    let obs = Observation {
+        cpu_delta: Some(Duration::from_micros(40)),
+        queued: 20,
+        ..base()
+    };
+    assert_eq!(target_after(&obs), 36);
+    let d = DefaultPolicy::new().decide(&obs);
+    assert!(d.reason.contains("tasks allow 36"), "{}", d.reason);
+    // A task queued while 20 workers are idle is a wake-up on its way, not a shortage.
+    let obs = Observation {
+        cpu_delta: Some(Duration::from_micros(40)),
+        current_threads: 40,
+        target: 40,
+        busy_workers: 20,
+        idle_threads: 20,
+        queued: 1,
+        busy_delta: 20 * MS,
+        ..base()
+    };
+    assert_eq!(target_after(&obs), 40);
+    // Without CPU clocks, the doubling is bounded the same way.
+    let obs = Observation {
+        now: Duration::from_secs(1),
+        cpu_delta: None,
+        run_delay_delta: None,
+        target: 16,
+        current_threads: 16,
+        busy_workers: 16,
+        queued: 2,
+        ..base()
+    };
+    assert_eq!(target_after(&obs), 27);
 }
 
 #[test]

@@ -1,0 +1,40 @@
+//! `cargo xtask load [flags]`: builds the bench runner and the inference server in release
+//! mode and runs `betapool-bench load` against the server, passing the flags through (the four
+//! pool configurations of `examples/inference-server/configs/`, 10 s each unless `--seconds`
+//! says otherwise; results in `target/load/`).
+
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::cmd;
+
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    let root = cmd::root();
+    cmd::run(cmd::cargo(&[
+        "build",
+        "--release",
+        "--package",
+        "betapool-bench",
+        "--package",
+        "inference-server",
+    ]))?;
+    let runner = cmd::release_binary("betapool-bench");
+    let server = cmd::release_binary("inference-server");
+    let mut load = Command::new(runner);
+    // From the root, so that the default configurations (`examples/inference-server/configs/`)
+    // are found and the default `--out target/load` lands in the workspace's target.
+    load.arg("load")
+        .arg("--server")
+        .arg(server)
+        .args(args)
+        .current_dir(&root);
+    let started = Instant::now();
+    let result = cmd::run(load);
+    eprintln!(
+        "xtask load: {:.1} s (the load, without the build)",
+        started.elapsed().as_secs_f64()
+    );
+    result
+}
