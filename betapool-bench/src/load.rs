@@ -99,6 +99,12 @@ const STOP_POLL: Duration = Duration::from_millis(50);
 /// The request mix, in words, for the report.
 const MIX_TEXT: &str = "50 % POST /v1/generate, 25 % POST /v1/embed, 25 % GET /v1/documents/<id>";
 
+/// Runs per configuration: three give a median and a spread.
+const DEFAULT_REPEATS: usize = 3;
+
+/// The most runs per configuration `--repeats` accepts.
+const MAX_REPEATS: usize = 50;
+
 /// Files written into `--out`.
 const JSON_FILE: &str = "load.json";
 /// See [`JSON_FILE`].
@@ -132,6 +138,10 @@ pub(crate) struct LoadArgs {
     /// one is answered.
     #[arg(long, default_value_t = DEFAULT_CONNECTIONS, value_parser = parse_connections)]
     pub(crate) connections: usize,
+    /// Runs of every configuration, interleaved (config 1, 2, …, then again); the table shows
+    /// medians with the min–max over the runs.
+    #[arg(long, default_value_t = DEFAULT_REPEATS, value_parser = parse_repeats)]
+    pub(crate) repeats: usize,
     /// Seed of the request mix; every configuration replays the same requests per client.
     #[arg(long, default_value_t = 42)]
     pub(crate) seed: u64,
@@ -177,6 +187,16 @@ fn parse_number(text: &str) -> Result<f64, String> {
 }
 
 /// Parses `--connections`: from 1 to [`MAX_CONNECTIONS`].
+fn parse_repeats(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number of runs"))?;
+    if n == 0 || n > MAX_REPEATS {
+        return Err(format!("must be from 1 to {MAX_REPEATS}, got {n}"));
+    }
+    Ok(n)
+}
+
 fn parse_connections(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n @ 1..=MAX_CONNECTIONS) => Ok(n),
@@ -313,45 +333,55 @@ fn run_with(
         seconds: args.seconds,
         warmup_s: args.warmup_s,
         connections: args.connections,
+        repeats: args.repeats,
         seed: args.seed,
         mix: MIX_TEXT.into(),
         io_timeout_s: IO_TIMEOUT.as_secs_f64(),
         sample_interval_ms: SAMPLE_INTERVAL.as_millis() as u64,
         cores: thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let mut results = Vec::new();
+    let mut runs = Vec::new();
     let mut failures = Vec::new();
-    for (i, config) in configs.iter().enumerate() {
-        eprintln!(
-            "config {} ({}/{}): {} ({} connections, {} s warm-up, {} s measured)",
-            config.name,
-            i + 1,
-            configs.len(),
-            config.path,
-            args.connections,
-            args.warmup_s,
-            args.seconds
-        );
-        match measure(args, config, start) {
-            Ok(result) => {
-                eprintln!("{}", end_line(&result));
-                results.push(result);
-            }
-            Err(e) => {
-                eprintln!("config {}: failed: {e:#}", config.name);
-                failures.push(Failure {
-                    name: config.name.clone(),
-                    error: format!("{e:#}"),
-                });
+    // Interleaved, so that a slow minute of the shared machine falls on every configuration
+    // rather than on one.
+    for repeat in 0..args.repeats {
+        for (i, config) in configs.iter().enumerate() {
+            eprintln!(
+                "config {} ({}/{}, run {}/{}): {} ({} connections, {} s warm-up, {} s measured)",
+                config.name,
+                i + 1,
+                configs.len(),
+                repeat + 1,
+                args.repeats,
+                config.path,
+                args.connections,
+                args.warmup_s,
+                args.seconds
+            );
+            match measure(args, config, start) {
+                Ok(mut result) => {
+                    eprintln!("{}", end_line(&result));
+                    result.repeat = repeat;
+                    runs.push(result);
+                }
+                Err(e) => {
+                    eprintln!("config {}: failed: {e:#}", config.name);
+                    failures.push(Failure {
+                        name: config.name.clone(),
+                        error: format!("{e:#}"),
+                    });
+                }
             }
         }
     }
+    let results = report::medians(configs, &runs);
 
     let markdown = report::markdown_report(&params, &results);
     let svg = report::chart(&params, &results);
     let report = LoadReport {
         params,
         results,
+        runs,
         failures,
     };
     let json_path = args.out.join(JSON_FILE);
@@ -376,9 +406,9 @@ fn run_with(
     if !report.failures.is_empty() {
         let names: Vec<&str> = report.failures.iter().map(|f| f.name.as_str()).collect();
         bail!(
-            "{} of {} configuration(s) failed: {} (see the messages above and {})",
+            "{} of {} run(s) failed: {} (see the messages above and {})",
             names.len(),
-            configs.len(),
+            configs.len() * args.repeats,
             names.join(", "),
             json_path.display()
         );
@@ -824,6 +854,8 @@ fn summarize(
     };
     ConfigResult {
         name: config.name.clone(),
+        repeat: 0,
+        spread: None,
         config: config.path.clone(),
         address: addr.to_string(),
         requests: all.len(),
@@ -949,6 +981,8 @@ mod tests {
             (&["--warmup-s", "-0.5"], "--warmup-s", "zero or a positive"),
             (&["--connections", "0"], "--connections", "from 1 to 512"),
             (&["--connections", "513"], "--connections", "from 1 to 512"),
+            (&["--repeats", "0"], "--repeats", "from 1 to 50"),
+            (&["--repeats", "two"], "--repeats", "not a whole number"),
             (&["--config", "noequals"], "--config", "is not NAME=PATH"),
             (&["--config", "=x.toml"], "--config", "the name ``"),
             (&["--config", "a/b=x.toml"], "--config", "letters, digits"),
@@ -1196,6 +1230,7 @@ mod tests {
             seconds: 0.4,
             warmup_s: 0.0,
             connections: 3,
+            repeats: 1,
             seed: 42,
             out: out.to_path_buf(),
         }
@@ -1305,10 +1340,7 @@ mod tests {
         })
         .unwrap_err()
         .to_string();
-        assert!(
-            err.contains("1 of 2 configuration(s) failed: broken"),
-            "{err}"
-        );
+        assert!(err.contains("1 of 2 run(s) failed: broken"), "{err}");
         let json: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(out.join(JSON_FILE)).unwrap()).unwrap();
         assert_eq!(json["results"][0]["name"], "fine");

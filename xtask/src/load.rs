@@ -1,7 +1,7 @@
 //! `cargo xtask load [flags]`: builds the bench runner and the inference server in release
 //! mode and runs `betapool-bench load` against the server, passing the flags through (the four
-//! pool configurations of `examples/inference-server/configs/`, 10 s each unless `--seconds`
-//! says otherwise; results in `target/load/`).
+//! pool configurations of `examples/inference-server/configs/`, 3 interleaved runs of 10 s each
+//! unless `--repeats` or `--seconds` say otherwise; results in `target/load/`).
 
 use std::process::Command;
 use std::time::Instant;

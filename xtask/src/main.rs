@@ -10,8 +10,8 @@
 //!   10 000 000 submissions to a bounded queue), in release.
 //! - `cargo xtask soak [--minutes N]`: the adaptive pool under minutes of mixed load; fails on
 //!   a lost or duplicated task, memory drift or a pool that does not return to its minimum.
-//! - `cargo xtask load [--seconds N] [--connections C] [--configs DIR | --config NAME=PATH]`:
-//!   the inference server under a closed-loop HTTP load over loopback, once per pool
+//! - `cargo xtask load [--seconds N] [--connections C] [--repeats N] [--configs DIR]`:
+//!   the inference server under a closed-loop HTTP load over loopback, 3 interleaved runs per pool
 //!   configuration (shared static 10 and 140, named static, named adaptive); writes
 //!   `target/load/` (a table of req/s, latency percentiles, threads and CPU, and a chart).
 //! - `cargo xtask ci`: everything `.ci/run` checks (format, lints, tests, docs, loom,
@@ -29,7 +29,7 @@ mod test;
 
 use anyhow::{Result, bail};
 
-const USAGE: &str = "usage: cargo xtask <test | loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] | stress | soak [--minutes N] | load [--seconds N] [--warmup-s S] [--connections C] [--configs DIR | --config NAME=PATH ...] [--seed S] [--out DIR] | ci>";
+const USAGE: &str = "usage: cargo xtask <test | loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] | stress | soak [--minutes N] | load [--seconds N] [--warmup-s S] [--connections C] [--repeats N] [--configs DIR | --config NAME=PATH ...] [--seed S] [--out DIR] | ci>";
 
 fn main() {
     if let Err(e) = run() {

@@ -21,6 +21,8 @@ pub(crate) struct Params {
     pub(crate) seconds: f64,
     pub(crate) warmup_s: f64,
     pub(crate) connections: usize,
+    /// Runs per configuration, interleaved.
+    pub(crate) repeats: usize,
     pub(crate) seed: u64,
     /// The request mix, in words.
     pub(crate) mix: String,
@@ -41,6 +43,11 @@ pub(crate) struct ConfigEntry {
 #[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct ConfigResult {
     pub(crate) name: String,
+    /// Which run of the configuration this is, from 0.
+    pub(crate) repeat: usize,
+    /// In `results`: the medians and min–max over the configuration's runs (this result is
+    /// the run of median req/s); `None` in `runs`.
+    pub(crate) spread: Option<Spread>,
     pub(crate) config: String,
     /// Where the server listened.
     pub(crate) address: String,
@@ -67,6 +74,59 @@ pub(crate) struct ConfigResult {
     pub(crate) curve: Vec<(f64, f64)>,
     /// The server's process, every sample.
     pub(crate) samples: Vec<ProcSample>,
+}
+
+/// A configuration's figures over its runs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub(crate) struct Spread {
+    pub(crate) runs: usize,
+    pub(crate) req_per_s: Range,
+    pub(crate) p99_ms: Range,
+}
+
+/// The median, smallest and largest of some runs' values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub(crate) struct Range {
+    pub(crate) median: f64,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
+}
+
+impl Range {
+    /// The range of `values` (the lower middle for an even count), or `None` if there are
+    /// none.
+    pub(crate) fn of(mut values: Vec<f64>) -> Option<Range> {
+        values.retain(|v| v.is_finite());
+        values.sort_by(f64::total_cmp);
+        Some(Range {
+            median: *values.get((values.len().checked_sub(1)?) / 2)?,
+            min: *values.first()?,
+            max: *values.last()?,
+        })
+    }
+}
+
+/// One result per configuration (in the order of `configs`, skipping those with no
+/// successful run): the run of median req/s, with the spread of all its runs.
+pub(crate) fn medians(configs: &[ConfigEntry], runs: &[ConfigResult]) -> Vec<ConfigResult> {
+    configs
+        .iter()
+        .filter_map(|c| {
+            let mut mine: Vec<&ConfigResult> = runs.iter().filter(|r| r.name == c.name).collect();
+            mine.sort_by(|a, b| a.req_per_s.total_cmp(&b.req_per_s));
+            let middle = *mine.get(mine.len().checked_sub(1)? / 2)?;
+            let spread = Spread {
+                runs: mine.len(),
+                req_per_s: Range::of(mine.iter().map(|r| r.req_per_s).collect())?,
+                p99_ms: Range::of(mine.iter().filter_map(|r| r.latency.p99_ms).collect())
+                    .unwrap_or_default(),
+            };
+            Some(ConfigResult {
+                spread: Some(spread),
+                ..middle.clone()
+            })
+        })
+        .collect()
 }
 
 /// One endpoint's latencies.
@@ -135,11 +195,29 @@ pub(crate) struct Failure {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct LoadReport {
     pub(crate) params: Params,
+    /// Per configuration, its run of median req/s with the spread over its runs.
     pub(crate) results: Vec<ConfigResult>,
+    /// Every run, in the order they ran.
+    pub(crate) runs: Vec<ConfigResult>,
     pub(crate) failures: Vec<Failure>,
 }
 
 impl ConfigResult {
+    /// Median req/s over the runs (the run's own when there is no spread).
+    fn median_req_per_s(&self) -> f64 {
+        self.spread
+            .as_ref()
+            .map_or(self.req_per_s, |s| s.req_per_s.median)
+    }
+
+    /// Median P99 over the runs (the run's own when there is no spread), in ms.
+    fn median_p99_ms(&self) -> Option<f64> {
+        match &self.spread {
+            Some(s) if s.runs > 0 && s.p99_ms.median > 0.0 => Some(s.p99_ms.median),
+            _ => self.latency.p99_ms,
+        }
+    }
+
     /// P99 of one endpoint, in ms.
     fn endpoint_p99(&self, endpoint: Endpoint) -> Option<f64> {
         self.endpoints
@@ -152,6 +230,12 @@ impl ConfigResult {
 /// The markdown table: one row per configuration, columns aligned so it also reads as text.
 pub(crate) fn table(results: &[ConfigResult]) -> String {
     let mut header = vec!["config", "req/s", "P50 ms", "P99 ms"];
+    let spread = results
+        .iter()
+        .any(|r| r.spread.as_ref().is_some_and(|s| s.runs > 1));
+    if spread {
+        header = vec!["config", "req/s (min–max)", "P50 ms", "P99 ms (min–max)"];
+    }
     let endpoint_headers: Vec<String> = Endpoint::ALL
         .iter()
         .map(|e| format!("P99 {} ms", e.name()))
@@ -161,12 +245,22 @@ pub(crate) fn table(results: &[ConfigResult]) -> String {
     let rows: Vec<Vec<String>> = results
         .iter()
         .map(|r| {
-            let mut row = vec![
-                r.name.clone(),
-                format!("{:.0}", r.req_per_s),
-                ms(r.latency.p50_ms),
-                ms(r.latency.p99_ms),
-            ];
+            let (req_per_s, p99) = match &r.spread {
+                Some(s) if spread => (
+                    format!(
+                        "{:.0} ({:.0}–{:.0})",
+                        s.req_per_s.median, s.req_per_s.min, s.req_per_s.max
+                    ),
+                    format!(
+                        "{} ({}–{})",
+                        ms(Some(s.p99_ms.median)),
+                        ms(Some(s.p99_ms.min)),
+                        ms(Some(s.p99_ms.max))
+                    ),
+                ),
+                _ => (format!("{:.0}", r.req_per_s), ms(r.latency.p99_ms)),
+            };
+            let mut row = vec![r.name.clone(), req_per_s, ms(r.latency.p50_ms), p99];
             row.extend(Endpoint::ALL.iter().map(|&e| ms(r.endpoint_p99(e))));
             row.push(r.errors.total.to_string());
             row.push(
@@ -240,8 +334,11 @@ pub(crate) fn ratios(results: &[ConfigResult]) -> Option<String> {
     let reference = results.iter().find(|r| r.name == REFERENCE)?;
     let mut out = String::new();
     for other in results.iter().filter(|r| r.name != REFERENCE) {
-        let throughput = ratio(Some(reference.req_per_s), Some(other.req_per_s));
-        let p99 = ratio(reference.latency.p99_ms, other.latency.p99_ms);
+        let throughput = ratio(
+            Some(reference.median_req_per_s()),
+            Some(other.median_req_per_s()),
+        );
+        let p99 = ratio(reference.median_p99_ms(), other.median_p99_ms());
         let _ = writeln!(
             out,
             "{REFERENCE} vs {}: {throughput} the req/s, {p99} the P99",
@@ -289,12 +386,19 @@ pub(crate) fn markdown_report(params: &Params, results: &[ConfigResult]) -> Stri
     let mut out = String::from("# Load over loopback\n\n");
     let _ = writeln!(
         out,
-        "{} closed-loop connections for {} s after a {} s warm-up, seed {}, on {} core(s); \
-         mix: {}. Latencies in ms over the successful answers; CPU is the server's, per \
-         request answered. Half the requests are generate, so the overall P50 sits at the \
+        "{} closed-loop connections for {} s after a {} s warm-up, {} run(s) of each \
+         configuration, interleaved, seed {}, on {} core(s); mix: {}. Each row is the run of \
+         median req/s, with the median and min–max of req/s and P99 over the runs. Latencies \
+         in ms over the successful answers; CPU is the server's, per request answered. Half the requests are generate, so the overall P50 sits at the \
          edge between generate and the short endpoints and can land on either side; \
          `load.json` has every endpoint's own percentiles.\n",
-        params.connections, params.seconds, params.warmup_s, params.seed, params.cores, params.mix
+        params.connections,
+        params.seconds,
+        params.warmup_s,
+        params.repeats,
+        params.seed,
+        params.cores,
+        params.mix
     );
     out.push_str(&table(results));
     if let Some(r) = ratios(results) {
@@ -316,6 +420,7 @@ mod tests {
             seconds: 10.0,
             warmup_s: 2.0,
             connections: 64,
+            repeats: 1,
             seed: 42,
             mix: "50 % generate".into(),
             io_timeout_s: 10.0,
@@ -443,6 +548,7 @@ mod tests {
         let report = LoadReport {
             params: params(),
             results: results(),
+            runs: results(),
             failures: vec![Failure {
                 name: "broken".into(),
                 error: "exited".into(),
@@ -454,5 +560,64 @@ mod tests {
         assert_eq!(json["results"][0]["latency"]["p99_ms"], 3960.0);
         assert_eq!(json["params"]["connections"], 64);
         assert_eq!(json["failures"][0]["name"], "broken");
+    }
+
+    #[test]
+    fn ranges_are_exact_and_medians_pick_the_middle_run() {
+        assert_eq!(Range::of(vec![]), None);
+        assert_eq!(
+            Range::of(vec![3.0, f64::NAN, 1.0, 2.0]),
+            Some(Range {
+                median: 2.0,
+                min: 1.0,
+                max: 3.0
+            })
+        );
+        // An even count takes the lower middle.
+        assert_eq!(Range::of(vec![4.0, 1.0, 3.0, 2.0]).unwrap().median, 2.0);
+
+        let entry = |name: &str| ConfigEntry {
+            name: name.into(),
+            path: format!("{name}.toml"),
+        };
+        let mut runs = Vec::new();
+        for (i, rps) in [300.0, 100.0, 200.0].into_iter().enumerate() {
+            let mut r = result("a", rps, 1);
+            r.repeat = i;
+            r.latency.p99_ms = Some(rps / 10.0);
+            runs.push(r);
+        }
+        runs.push(result("b", 50.0, 1));
+        let medians = medians(&[entry("b"), entry("a"), entry("gone")], &runs);
+        assert_eq!(medians.len(), 2, "a configuration with no run has no row");
+        assert_eq!(medians[0].name, "b");
+        let a = &medians[1];
+        assert_eq!(
+            (a.req_per_s, a.repeat),
+            (200.0, 2),
+            "the run of median req/s"
+        );
+        let spread = a.spread.as_ref().unwrap();
+        assert_eq!(spread.runs, 3);
+        assert_eq!(
+            spread.req_per_s,
+            Range {
+                median: 200.0,
+                min: 100.0,
+                max: 300.0
+            }
+        );
+        assert_eq!(
+            spread.p99_ms,
+            Range {
+                median: 20.0,
+                min: 10.0,
+                max: 30.0
+            }
+        );
+        let t = table(&medians);
+        assert!(t.contains("req/s (min–max)"), "{t}");
+        assert!(t.contains("200 (100–300)"), "{t}");
+        assert!(t.contains("20.0 (10.0–30.0)"), "{t}");
     }
 }
