@@ -208,7 +208,7 @@ impl PoolGroup {
         };
         let verbose = self.verbose;
         if verbose {
-            let (live, busy) = m.executor.live_and_busy();
+            let (live, busy) = (m.executor.live(), m.running.count());
             tracing::info!(
                 pool = %m.name,
                 task = %label,
@@ -245,16 +245,18 @@ impl PoolGroup {
             .members
             .iter()
             .map(|m| {
-                let (live, busy) = m.executor.live_and_busy();
+                // Active means running a task now: a worker spinning for its next task or
+                // on its way to park is alive but not active.
+                let running = m.running.snapshot();
                 PoolSnapshot {
                     name: m.name.clone(),
                     kind: m.executor.kind().to_owned(),
                     max_workers: m.max_workers,
-                    live_threads: live,
-                    active_threads: busy,
+                    live_threads: m.executor.live(),
+                    active_threads: running.len(),
                     queued_tasks: m.executor.queued(),
-                    utilization_percent: percent(busy, m.max_workers),
-                    running: m.running.snapshot(),
+                    utilization_percent: percent(running.len(), m.max_workers),
+                    running,
                 }
             })
             .collect();
@@ -350,13 +352,11 @@ impl GroupExecutor {
     }
 
     /// Live worker threads and those inside a task.
-    fn live_and_busy(&self) -> (usize, usize) {
-        let pool = match self {
-            GroupExecutor::Adaptive(e) => e.pool(),
-            GroupExecutor::Static(e) => e.pool(),
-        };
-        let live = pool.live_workers();
-        (live, live.saturating_sub(pool.idle_workers()))
+    fn live(&self) -> usize {
+        match self {
+            GroupExecutor::Adaptive(e) => e.pool().live_workers(),
+            GroupExecutor::Static(e) => e.pool().live_workers(),
+        }
     }
 
     fn queued(&self) -> usize {

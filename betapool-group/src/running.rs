@@ -63,7 +63,6 @@ impl Running {
     }
 
     /// How many tasks are running now.
-    #[cfg(test)]
     pub(crate) fn count(&self) -> usize {
         self.lock().len()
     }

@@ -25,7 +25,7 @@ pub struct Totals {
     pub max_workers: usize,
     /// Worker threads alive now.
     pub live_threads: usize,
-    /// Workers inside a task now.
+    /// Workers inside a task now (a task submitted through the group).
     pub active_threads: usize,
     /// Tasks waiting in the pools' queues.
     pub queued_tasks: usize,
@@ -44,7 +44,7 @@ pub struct PoolSnapshot {
     pub max_workers: usize,
     /// Worker threads alive now.
     pub live_threads: usize,
-    /// Workers inside a task now.
+    /// Workers inside a task now (a task submitted through the group).
     pub active_threads: usize,
     /// Tasks waiting in its queue.
     pub queued_tasks: usize,

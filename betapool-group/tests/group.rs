@@ -214,3 +214,38 @@ fn handles_of_two_pools_can_be_awaited() {
     });
     assert_eq!(total, 42);
 }
+
+#[test]
+fn active_counts_tasks_running_not_workers_awake() {
+    let g = group();
+    // Right after their tasks end, workers may still be awake looking for more; they are
+    // alive, not active.
+    let handles: Vec<_> = (0..50)
+        .map(|i| g.spawn_in("cpu", move || i).unwrap())
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let cpu = |g: &PoolGroup| {
+        g.stats()
+            .pools
+            .into_iter()
+            .find(|p| p.name == "cpu")
+            .unwrap()
+    };
+    let idle = cpu(&g);
+    assert_eq!((idle.live_threads, idle.active_threads), (2, 0), "{idle:?}");
+    assert!(idle.running.is_empty());
+    // One task held: exactly one active, and it is the one listed as running.
+    let (release, wait) = mpsc::channel::<()>();
+    let held = g
+        .spawn_named_in("cpu", "held", move || wait.recv().unwrap())
+        .unwrap();
+    assert!(eventually(|| cpu(&g).active_threads == 1));
+    let busy = cpu(&g);
+    assert_eq!(busy.running.len(), 1);
+    assert_eq!(busy.running[0].name, "held");
+    release.send(()).unwrap();
+    held.join().unwrap();
+    assert_eq!(cpu(&g).active_threads, 0);
+}
