@@ -15,6 +15,13 @@ const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub(crate) fn main(args: &ServeArgs) -> Result<(), CliError> {
     let config = GroupConfig::load(&args.config).map_err(CliError::group_config)?;
+    // The group logs through `tracing` (each task with `verbose = true`, the status table on
+    // `POST /log-status`): show it on stderr. A subscriber set already (none is, in this
+    // binary) would be kept.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
     let group = Arc::new(PoolGroup::new(&config).map_err(CliError::serve)?);
     let bind = args.bind.as_deref().unwrap_or(DEFAULT_BIND);
     let server = StatsServer::start(Arc::clone(&group), bind).map_err(CliError::serve)?;

@@ -14,11 +14,16 @@ fn temp_file(name: &str, contents: &str) -> std::path::PathBuf {
 
 /// `GET path` with `Connection: close`; the whole response.
 fn get(addr: &str, path: &str) -> String {
+    request(addr, "GET", path)
+}
+
+/// `method path` with `Connection: close`; the whole response.
+fn request(addr: &str, method: &str, path: &str) -> String {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = String::new();
@@ -79,22 +84,7 @@ fn a_good_group_file_serves_stats_and_metrics() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| {
-            rest.split(':')
-                .take(2)
-                .collect::<Vec<_>>()
-                .get(..2)
-                .map(|p| p.join(":"))
-        })
-        .expect("the address in the first line");
-    assert!(addr.starts_with("127.0.0.1:"), "{first}");
+    let addr = address(&mut child);
     let stats = get(&addr, "/stats");
     let metrics = get(&addr, "/metrics");
     let missing = get(&addr, "/missing");
@@ -111,4 +101,66 @@ fn a_good_group_file_serves_stats_and_metrics() {
         "{metrics}"
     );
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+}
+
+#[test]
+fn log_status_is_logged_on_stderr() {
+    let path = temp_file(
+        "verbose.toml",
+        "max_total_threads = 8\nverbose = true\n[pools.db]\nkind = \"static\"\nworkers = 3\n",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_betapool"))
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--seconds",
+            "30",
+            "--config",
+        ])
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let addr = address(&mut child);
+    let answer = request(&addr, "POST", "/log-status");
+    child.kill().ok();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    child.wait().ok();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(stderr.contains("pool status"), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with("db ") && l.contains("static")),
+        "the table's row for db: {stderr}"
+    );
+}
+
+/// The address in the first line `betapool serve` prints.
+fn address(child: &mut std::process::Child) -> String {
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| {
+            rest.split(':')
+                .take(2)
+                .collect::<Vec<_>>()
+                .get(..2)
+                .map(|p| p.join(":"))
+        })
+        .expect("the address in the first line");
+    assert!(addr.starts_with("127.0.0.1:"), "{first}");
+    addr
 }

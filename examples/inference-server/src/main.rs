@@ -78,6 +78,12 @@ impl Failure {
 fn main() -> ExitCode {
     // A bad flag: clap prints its error and exits with 2 (help and version with 0).
     let args = Args::parse();
+    // The pools log through `tracing` (each step with `verbose = true`, the status table on
+    // `POST /log-status`): show it on stderr.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
     match serve(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
