@@ -70,20 +70,7 @@ fn a_good_group_file_serves_stats_and_metrics() {
         "good.toml",
         "max_total_threads = 64\n[pools.io]\nkind = \"adaptive\"\nmin_workers = 2\nmax_workers = 16\n\n[pools.cpu]\nkind = \"static\"\nworkers = 2\n",
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_betapool"))
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--seconds",
-            "30",
-            "--config",
-        ])
-        .arg(&path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = serve(&path);
     let addr = address(&mut child);
     let stats = get(&addr, "/stats");
     let metrics = get(&addr, "/metrics");
@@ -109,20 +96,7 @@ fn log_status_is_logged_on_stderr() {
         "verbose.toml",
         "max_total_threads = 8\nverbose = true\n[pools.db]\nkind = \"static\"\nworkers = 3\n",
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_betapool"))
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--seconds",
-            "30",
-            "--config",
-        ])
-        .arg(&path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = serve(&path);
     let addr = address(&mut child);
     let answer = request(&addr, "POST", "/log-status");
     child.kill().ok();
@@ -142,6 +116,24 @@ fn log_status_is_logged_on_stderr() {
             .any(|l| l.starts_with("db ") && l.contains("static")),
         "the table's row for db: {stderr}"
     );
+}
+
+/// `betapool serve` on a free port of 127.0.0.1 for at most 30 s, its output piped.
+fn serve(config: &std::path::Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_betapool"))
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--seconds",
+            "30",
+            "--config",
+        ])
+        .arg(config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the betapool binary starts")
 }
 
 /// The address in the first line `betapool serve` prints.

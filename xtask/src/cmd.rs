@@ -41,3 +41,14 @@ pub(crate) fn release_binary(name: &str) -> PathBuf {
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |d| root.join(d));
     target.join("release").join(format!("{name}{EXE_SUFFIX}"))
 }
+
+/// Runs `cmd` like [`run`], then prints how long it took as `xtask <task>: N s`.
+pub(crate) fn run_timed(task: &str, cmd: Command) -> Result<()> {
+    let started = std::time::Instant::now();
+    let result = run(cmd);
+    eprintln!(
+        "xtask {task}: {:.1} s (the {task}, without the build)",
+        started.elapsed().as_secs_f64()
+    );
+    result
+}

@@ -4,7 +4,6 @@
 //! unless `--repeats` or `--seconds` say otherwise; results in `target/load/`).
 
 use std::process::Command;
-use std::time::Instant;
 
 use anyhow::Result;
 
@@ -30,11 +29,5 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         .arg(server)
         .args(args)
         .current_dir(&root);
-    let started = Instant::now();
-    let result = cmd::run(load);
-    eprintln!(
-        "xtask load: {:.1} s (the load, without the build)",
-        started.elapsed().as_secs_f64()
-    );
-    result
+    cmd::run_timed("load", load)
 }

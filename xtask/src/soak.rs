@@ -3,7 +3,6 @@
 //! `--minutes` says otherwise; results in `target/soak/`).
 
 use std::process::Command;
-use std::time::Instant;
 
 use anyhow::Result;
 
@@ -21,11 +20,5 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let mut soak = Command::new(runner);
     // From the root, so that the default `--out target/soak` lands in the workspace's target.
     soak.arg("soak").args(args).current_dir(&root);
-    let started = Instant::now();
-    let result = cmd::run(soak);
-    eprintln!(
-        "xtask soak: {:.1} s (the soak, without the build)",
-        started.elapsed().as_secs_f64()
-    );
-    result
+    cmd::run_timed("soak", soak)
 }
