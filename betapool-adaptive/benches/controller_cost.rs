@@ -1,6 +1,7 @@
-//! The controller's cost per task: no-op tasks on the adaptive executor next to the static one.
+//! The controller's cost per task: no-op tasks on the adaptive executor next to the same
+//! `InstrumentedPool` held at one size (what the static executor is).
 //!
-//! Both executors are the same `InstrumentedPool` underneath (engine plus per-task metrics), so
+//! Both are the same `InstrumentedPool` underneath (engine plus per-task metrics), so
 //! the difference is what the controller thread costs: its ticks and its reads of the workers'
 //! clocks. Each sample submits a batch of no-op tasks and waits for all of them (one countdown
 //! latch for both pools). Both run 4 workers: the adaptive pool is held at 4 (min = max), so the
@@ -11,7 +12,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use betapool_adaptive::AdaptiveThreadPoolExecutor;
-use betapool_static::StaticThreadPoolExecutor;
+use betapool_instrumented::InstrumentedPool;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 /// Tasks per measured batch, as in betapool-core's overhead bench.
@@ -66,7 +67,10 @@ fn controller_cost(c: &mut Criterion) {
     group.throughput(Throughput::Elements(BATCH as u64));
     group.sample_size(30);
 
-    let fixed = StaticThreadPoolExecutor::new(WORKERS).unwrap();
+    let fixed = InstrumentedPool::builder()
+        .fixed_size(WORKERS)
+        .build()
+        .unwrap();
     group.bench_function(BenchmarkId::new("static", WORKERS), |b| {
         b.iter_custom(|iters| {
             batches(iters, |latch| {

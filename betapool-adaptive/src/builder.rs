@@ -4,16 +4,15 @@
 use std::fmt;
 use std::sync::Arc;
 
-use betapool_core::RejectionPolicy;
 use betapool_core::controller::{
     ControllerConfig, DecisionPolicy, DefaultPolicy, SeedPolicy, validate_bounds,
 };
-use betapool_static::InstrumentedPool;
+use betapool_core::{RejectionPolicy, available_cores};
+use betapool_instrumented::InstrumentedPool;
 
-use crate::controller::{self, Shared};
+use crate::control_thread::{self, ExecutorState};
 use crate::error::BuildError;
 use crate::executor::AdaptiveThreadPoolExecutor;
-use crate::signal::usable_cores;
 
 /// The default thread-name prefix: `bpa-511` fits the kernel's 15 bytes, and so does the
 /// controller's `bpa-ctl`.
@@ -41,7 +40,7 @@ pub struct AdaptiveBuilder {
     max: usize,
     name: String,
     config: ControllerConfig,
-    policy: Option<Box<dyn DecisionPolicy>>,
+    policy: PolicyChoice,
     logging: bool,
     trim_memory: bool,
     stack_size: Option<usize>,
@@ -56,7 +55,7 @@ impl AdaptiveBuilder {
             max,
             name: DEFAULT_NAME.into(),
             config: ControllerConfig::default(),
-            policy: None,
+            policy: PolicyChoice::Default,
             logging: false,
             trim_memory: true,
             stack_size: None,
@@ -80,13 +79,29 @@ impl AdaptiveBuilder {
 
     /// The decision policy (default: [`DefaultPolicy`]).
     pub fn policy(mut self, policy: impl DecisionPolicy + 'static) -> AdaptiveBuilder {
-        self.policy = Some(Box::new(policy));
+        self.policy = PolicyChoice::Custom(Box::new(policy));
         self
     }
 
-    /// Runs the seeds' published algorithm ([`SeedPolicy`]) with this builder's `config`.
+    /// Runs the seeds' published algorithm ([`SeedPolicy`]) with this builder's `config`, as
+    /// it stands when [`build`](Self::build) is called: `.seed_policy().config(c)` and
+    /// `.config(c).seed_policy()` run the same.
+    ///
+    /// ```
+    /// use betapool_adaptive::AdaptiveThreadPoolExecutor;
+    /// use betapool_adaptive::controller::ControllerConfig;
+    ///
+    /// let config = ControllerConfig::default().scale_up_step(4);
+    /// let executor = AdaptiveThreadPoolExecutor::builder(2, 16)
+    ///     .seed_policy()
+    ///     .config(config.clone())
+    ///     .build()?;
+    /// assert_eq!(executor.metrics().policy, "seed");
+    /// assert_eq!(executor.config(), &config);
+    /// # Ok::<(), betapool_adaptive::BuildError>(())
+    /// ```
     pub fn seed_policy(mut self) -> AdaptiveBuilder {
-        self.policy = Some(Box::new(SeedPolicy::new(self.config.clone())));
+        self.policy = PolicyChoice::Seed;
         self
     }
 
@@ -142,22 +157,20 @@ impl AdaptiveBuilder {
             pool = pool.queue_capacity(c);
         }
         let pool = pool.build()?;
-        let policy = self
-            .policy
-            .unwrap_or_else(|| Box::new(DefaultPolicy::new()));
-        let shared = Arc::new(Shared::new(
+        let policy = self.policy.make(&self.config);
+        let shared = Arc::new(ExecutorState::new(
             pool,
             self.logging,
             self.trim_memory,
             policy.name().to_owned(),
         ));
         let thread = format!("{}-ctl", self.name);
-        let cores = usable_cores();
+        let cores = available_cores();
         let handle = {
             let shared = shared.clone();
             std::thread::Builder::new()
                 .name(thread.clone())
-                .spawn(move || controller::run(&shared, policy, cores))
+                .spawn(move || control_thread::run(&shared, policy, cores))
         };
         match handle {
             Ok(h) => Ok(AdaptiveThreadPoolExecutor::from_parts(
@@ -169,6 +182,25 @@ impl AdaptiveBuilder {
                 shared.pool.shutdown_now();
                 Err(BuildError::controller(&thread, e))
             }
+        }
+    }
+}
+
+/// Which policy `build` makes. The seed's is made at `build`, from the configuration as it is
+/// then, so the order of `seed_policy()` and `config(..)` does not matter.
+#[derive(Debug)]
+enum PolicyChoice {
+    Default,
+    Seed,
+    Custom(Box<dyn DecisionPolicy>),
+}
+
+impl PolicyChoice {
+    fn make(self, config: &ControllerConfig) -> Box<dyn DecisionPolicy> {
+        match self {
+            PolicyChoice::Default => Box::new(DefaultPolicy::new()),
+            PolicyChoice::Seed => Box::new(SeedPolicy::new(config.clone())),
+            PolicyChoice::Custom(policy) => policy,
         }
     }
 }
@@ -186,3 +218,6 @@ impl fmt::Debug for AdaptiveBuilder {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests;

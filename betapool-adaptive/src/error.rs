@@ -20,7 +20,7 @@ enum ErrorKind {
     #[error("invalid adaptive pool: {0}")]
     Config(#[from] ConfigError),
     #[error(transparent)]
-    Pool(#[from] betapool_static::BuildError),
+    Pool(#[from] betapool_instrumented::BuildError),
     #[error("could not start the controller thread `{thread}`: {source}")]
     Controller {
         thread: String,
@@ -56,8 +56,8 @@ impl From<ConfigError> for BuildError {
     }
 }
 
-impl From<betapool_static::BuildError> for BuildError {
-    fn from(e: betapool_static::BuildError) -> BuildError {
+impl From<betapool_instrumented::BuildError> for BuildError {
+    fn from(e: betapool_instrumented::BuildError) -> BuildError {
         BuildError {
             kind: ErrorKind::Pool(e),
         }

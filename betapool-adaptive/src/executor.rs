@@ -8,12 +8,12 @@ use std::thread::JoinHandle as ThreadHandle;
 use std::time::Duration;
 
 use betapool_core::controller::ControllerConfig;
-use betapool_core::{JoinHandle, Pool, ShutdownTimeout};
-use betapool_metrics::{PoolStats, TaskRecord};
-use betapool_static::{OrderedMap, SubmitError};
+use betapool_instrumented::{
+    JoinHandle, OrderedMap, Pool, PoolStats, ShutdownTimeout, SubmitError, TaskRecord,
+};
 
 use crate::builder::AdaptiveBuilder;
-use crate::controller::{Shared, lock};
+use crate::control_thread::{ExecutorState, lock};
 use crate::error::BuildError;
 use crate::history::{DecisionEntry, DecisionRecord, ExperimentEntry, ExperimentRecord};
 use crate::metrics::AdaptiveMetrics;
@@ -39,7 +39,7 @@ use crate::metrics::AdaptiveMetrics;
 /// # Ok::<(), betapool_adaptive::BuildError>(())
 /// ```
 pub struct AdaptiveThreadPoolExecutor {
-    shared: Arc<Shared>,
+    shared: Arc<ExecutorState>,
     controller: Mutex<Option<ThreadHandle<()>>>,
     config: ControllerConfig,
 }
@@ -56,7 +56,7 @@ impl AdaptiveThreadPoolExecutor {
     }
 
     pub(crate) fn from_parts(
-        shared: Arc<Shared>,
+        shared: Arc<ExecutorState>,
         controller: ThreadHandle<()>,
         config: ControllerConfig,
     ) -> Self {
@@ -127,8 +127,15 @@ impl AdaptiveThreadPoolExecutor {
     }
 
     /// The underlying engine, for its counters and worker statistics.
-    pub fn pool(&self) -> &Pool {
-        self.shared.pool.pool()
+    ///
+    /// ```
+    /// let executor = betapool_adaptive::AdaptiveThreadPoolExecutor::new(2, 8)?;
+    /// assert_eq!(executor.engine().min_workers(), 2);
+    /// assert_eq!(executor.engine().queued(), 0);
+    /// # Ok::<(), betapool_adaptive::BuildError>(())
+    /// ```
+    pub fn engine(&self) -> &Pool {
+        self.shared.pool.engine()
     }
 
     /// The controller settings this executor was built with.
@@ -138,7 +145,7 @@ impl AdaptiveThreadPoolExecutor {
 
     /// The seed's `get_metrics()`.
     pub fn metrics(&self) -> AdaptiveMetrics {
-        let pool = self.shared.pool.pool();
+        let pool = self.shared.pool.engine();
         let last = lock(&self.shared.last).clone();
         let counters = pool.counters();
         let (throughput, latency) = self
@@ -207,35 +214,28 @@ impl AdaptiveThreadPoolExecutor {
 
     /// The per-task samples (run time, outcome) of the metrics history.
     pub fn task_log(&self) -> Vec<TaskRecord> {
-        self.shared.pool.experiment_log()
+        self.shared.pool.task_log()
     }
 
-    /// A `PoolStats` snapshot, for the Prometheus encoder.
+    /// A `PoolStats` snapshot, for the Prometheus encoder: the instrumented pool's, with the
+    /// controller's resize counts and the seed's β from its latest observation.
+    ///
+    /// ```
+    /// let executor = betapool_adaptive::AdaptiveThreadPoolExecutor::builder(1, 4).name("io").build()?;
+    /// executor.submit(|| ()).join()?;
+    /// let stats = executor.pool_stats();
+    /// assert_eq!((stats.name.as_str(), stats.min_threads, stats.max_threads), ("io", 1, 4));
+    /// assert_eq!(stats.completed, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn pool_stats(&self) -> PoolStats {
-        let m = self.metrics();
-        let c = self.shared.pool.pool().counters();
-        let latency = self
-            .shared
-            .pool
-            .with_collector(|col| col.latency_percentiles());
-        PoolStats {
-            name: self.shared.pool.name().to_owned(),
-            current_threads: m.current_threads,
-            min_threads: m.min_workers,
-            max_threads: m.max_workers,
-            idle_threads: self.shared.pool.pool().idle_workers(),
-            queued_tasks: m.queued,
-            submitted: c.submitted.saturating_sub(c.rejected),
-            completed: c.completed + c.panicked,
-            panicked: c.panicked,
-            cancelled: c.cancelled,
-            rejected: c.rejected,
-            scale_up_count: m.scale_up_count,
-            scale_down_count: m.scale_down_count,
-            avg_blocking_ratio: m.avg_blocking_ratio,
-            throughput: m.throughput,
-            latency,
-        }
+        let mut stats = self.shared.pool.pool_stats();
+        let last = lock(&self.shared.last).clone();
+        stats.avg_blocking_ratio = last.as_ref().and_then(|o| o.naive_beta());
+        // Acquire: a resize is counted after its record is in the history (see the controller).
+        stats.scale_up_count = self.shared.scale_ups.load(Ordering::Acquire);
+        stats.scale_down_count = self.shared.scale_downs.load(Ordering::Acquire);
+        stats
     }
 
     fn stop_controller(&self) {
@@ -287,7 +287,7 @@ impl Drop for AdaptiveThreadPoolExecutor {
 impl fmt::Debug for AdaptiveThreadPoolExecutor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AdaptiveThreadPoolExecutor")
-            .field("pool", self.shared.pool.pool())
+            .field("engine", self.shared.pool.engine())
             .field("policy", &self.shared.policy_name)
             .finish_non_exhaustive()
     }

@@ -683,7 +683,7 @@ impl Monitor<'_> {
         let minutes = (self.load_s / SECONDS_PER_MINUTE).ceil() as usize;
         seen.rests.reserve(minutes);
         seen.tally = Tally::new(minutes);
-        let min = self.exec.pool().pool().min_workers();
+        let min = self.exec.executor().engine().min_workers();
         let mut last_seen = None;
         let (mut lo, mut hi) = (usize::MAX, 0);
         for poll in 0u64.. {
@@ -691,7 +691,7 @@ impl Monitor<'_> {
             // Every reading due up to the end of the load is taken, even by a monitor running
             // late. Relaxed: the flag carries no data; the monitor only needs to see it soon.
             let stopping = due > self.load && self.stop.load(Ordering::Relaxed);
-            let pool = self.exec.pool();
+            let pool = self.exec.executor();
             let threads = pool.current_thread_count();
             lo = lo.min(threads);
             hi = hi.max(threads);
@@ -718,7 +718,7 @@ impl Monitor<'_> {
                     pool_threads: threads,
                     pool_threads_min: lo,
                     pool_threads_max: hi,
-                    target_threads: pool.pool().target(),
+                    target_threads: pool.engine().target(),
                     submitted: self.submitted.load(Ordering::Relaxed),
                     ran: self.ledger.ran.load(Ordering::Relaxed),
                 });
@@ -760,11 +760,11 @@ impl Monitor<'_> {
         // the monitor's own allocations grow with the history, which the RSS check would see.
         // The resize counters are read first, so every resize they count is in the history
         // unless the history has dropped it.
-        let m = self.exec.pool().metrics();
+        let m = self.exec.executor().metrics();
         let counted = m.scale_up_count + m.scale_down_count;
         let history = self
             .exec
-            .pool()
+            .executor()
             .decision_history_since(last_seen.unwrap_or(f64::NEG_INFINITY));
         if (history.len() as u64) < counted.saturating_sub(seen.resizes_counted) {
             seen.history_gaps += 1;
@@ -988,7 +988,7 @@ enum BackToMin {
 /// Waits up to [`RETURN_WAIT`] after `last_arrival` for the pool to be back at `min` workers.
 fn wait_for_min(exec: &AdaptiveExecutor, min: usize, last_arrival: Instant) -> BackToMin {
     loop {
-        let threads = exec.pool().current_thread_count();
+        let threads = exec.executor().current_thread_count();
         let waited = last_arrival.elapsed();
         if threads <= min {
             return BackToMin::Returned {
@@ -1233,7 +1233,7 @@ fn drive(
     exec: &AdaptiveExecutor,
 ) -> Result<Ran> {
     let seed = args.seed;
-    let min = exec.pool().pool().min_workers();
+    let min = exec.executor().engine().min_workers();
     // Built before the threads start: once the monitor runs, only its own stop flag ends it.
     let arrivals = Arrivals::new(seed, load).context("building the arrivals")?;
     let submitted = AtomicU64::new(0);
@@ -1265,7 +1265,7 @@ fn drive(
             let task = prepared[kind_of(seed, id).index()].clone();
             let panics = planned_panic(seed, id);
             let ledger = Arc::clone(ledger);
-            let handle = exec.pool().submit(move || {
+            let handle = exec.executor().submit(move || {
                 ledger.record(id);
                 if panics {
                     std::panic::panic_any(PlannedPanic(id));

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use betapool_adaptive::AdaptiveThreadPoolExecutor;
 use betapool_core::controller::{DefaultPolicy, SeedPolicy};
-use betapool_static::{JoinError, JoinHandle, StaticThreadPoolExecutor};
+use betapool_static::{JoinError, JoinHandle, Pool, StaticThreadPoolExecutor};
 
 use crate::config::{GroupConfig, PolicyChoice, PoolConfig, PoolKind};
 use crate::error::GroupError;
@@ -208,7 +208,7 @@ impl PoolGroup {
         };
         let verbose = self.verbose;
         if verbose {
-            let (live, busy) = (m.executor.live(), m.running.count());
+            let (live, busy) = (m.executor.engine().live_workers(), m.running.count());
             tracing::info!(
                 pool = %m.name,
                 task = %label,
@@ -252,9 +252,9 @@ impl PoolGroup {
                     name: m.name.clone(),
                     kind: m.executor.kind().to_owned(),
                     max_workers: m.max_workers,
-                    live_threads: m.executor.live(),
+                    live_threads: m.executor.engine().live_workers(),
                     active_threads: running.len(),
-                    queued_tasks: m.executor.queued(),
+                    queued_tasks: m.executor.engine().queued(),
                     utilization_percent: percent(running.len(), m.max_workers),
                     running,
                 }
@@ -351,18 +351,20 @@ impl GroupExecutor {
         }
     }
 
-    /// Live worker threads and those inside a task.
-    fn live(&self) -> usize {
+    /// The engine under either executor, for its live counts (`live_workers`, `queued`,
+    /// `idle_workers`, `counters`).
+    ///
+    /// ```
+    /// use betapool_group::{GroupConfig, PoolConfig, PoolGroup};
+    ///
+    /// let group = PoolGroup::new(&GroupConfig::new(8).pool(PoolConfig::fixed("io", 3)))?;
+    /// assert_eq!(group.executor("io")?.engine().live_workers(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn engine(&self) -> &Pool {
         match self {
-            GroupExecutor::Adaptive(e) => e.pool().live_workers(),
-            GroupExecutor::Static(e) => e.pool().live_workers(),
-        }
-    }
-
-    fn queued(&self) -> usize {
-        match self {
-            GroupExecutor::Adaptive(e) => e.pool().queued(),
-            GroupExecutor::Static(e) => e.pool().queued(),
+            GroupExecutor::Adaptive(e) => e.engine(),
+            GroupExecutor::Static(e) => e.engine(),
         }
     }
 

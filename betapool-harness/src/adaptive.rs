@@ -65,8 +65,8 @@ impl AdaptiveExecutor {
         })
     }
 
-    /// The pool itself, for its decision history and metrics.
-    pub fn pool(&self) -> &AdaptiveThreadPoolExecutor {
+    /// The executor itself, for its decision history and metrics.
+    pub fn executor(&self) -> &AdaptiveThreadPoolExecutor {
         &self.pool
     }
 

@@ -129,14 +129,14 @@ impl StaticExecutor {
         self.inline_runs.load(Ordering::Relaxed)
     }
 
-    /// The pool itself, for its metrics.
+    /// The executor itself, for its metrics.
     ///
     /// ```
     /// let pool = betapool_harness::StaticExecutor::new(3)?;
-    /// assert_eq!(pool.pool().workers(), 3);
+    /// assert_eq!(pool.executor().workers(), 3);
     /// # Ok::<(), betapool_harness::HarnessError>(())
     /// ```
-    pub fn pool(&self) -> &StaticThreadPoolExecutor {
+    pub fn executor(&self) -> &StaticThreadPoolExecutor {
         &self.pool
     }
 }

@@ -1,5 +1,5 @@
-//! Process readings: thread count and resident memory from `/proc/self/status`, CPU time from
-//! the process CPU clock. The only module of this crate with `unsafe` code (one `libc` call).
+//! Process readings: thread count and resident memory from `/proc/self/status`, and CPU time
+//! from the process CPU clock (the one `betapool-adaptive` reads).
 //!
 //! Each reader returns `None` where the reading is not available (no `/proc`, a clock error),
 //! never a guess.
@@ -14,7 +14,6 @@
 //! ```
 
 use std::fs;
-use std::time::Duration;
 
 /// The file the thread count and resident size are read from.
 const STATUS_PATH: &str = "/proc/self/status";
@@ -46,12 +45,9 @@ pub fn rss_bytes() -> Option<u64> {
     status_field("VmRSS:").and_then(|kb| kb.checked_mul(BYTES_PER_KB))
 }
 
-/// CPU time used so far by all threads of the process, living and ended
-/// (`clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`, one call of about 400 ns), or `None` if the
-/// clock cannot be read.
-///
-/// It advances in scheduler-tick steps on some kernels: compare readings over tens of
-/// milliseconds or more, not over single tasks.
+/// CPU time used so far by all threads of the process, living and ended, or `None` if the
+/// clock cannot be read: the clock the adaptive pool's controller reads
+/// (`CLOCK_PROCESS_CPUTIME_ID`), re-exported so every reading of this module is in one place.
 ///
 /// ```
 /// let before = betapool_harness::procfs::process_cpu_time();
@@ -60,33 +56,7 @@ pub fn rss_bytes() -> Option<u64> {
 ///     assert!(b >= a);
 /// }
 /// ```
-#[cfg(unix)]
-#[allow(unsafe_code)]
-pub fn process_cpu_time() -> Option<Duration> {
-    let mut ts = std::mem::MaybeUninit::<libc::timespec>::uninit();
-    // SAFETY: `ts.as_mut_ptr()` points to writable memory the size and alignment of a
-    // `timespec`, alive for the whole call; `clock_gettime` writes only there. `assume_init` is
-    // reached only when the call returned 0, which means it filled the whole struct.
-    let ts = unsafe {
-        if libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, ts.as_mut_ptr()) != 0 {
-            return None;
-        }
-        ts.assume_init()
-    };
-    let secs = u64::try_from(ts.tv_sec).ok()?;
-    let nanos = u32::try_from(ts.tv_nsec).ok()?;
-    Some(Duration::new(secs, nanos))
-}
-
-/// CPU time used so far by the process: not available on this platform.
-///
-/// ```
-/// let _ = betapool_harness::procfs::process_cpu_time();
-/// ```
-#[cfg(not(unix))]
-pub fn process_cpu_time() -> Option<Duration> {
-    None
-}
+pub use betapool_adaptive::process_cpu_time;
 
 /// The number on the line of `/proc/self/status` starting with `name`.
 fn status_field(name: &str) -> Option<u64> {

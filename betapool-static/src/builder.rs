@@ -2,14 +2,12 @@
 //! executor or an error that names the setting. It is an `InstrumentedBuilder` with the worker
 //! bounds pinned to one size.
 
-use betapool_core::{MAX_WORKERS_LIMIT, RejectionPolicy};
+use betapool_instrumented::{BuildError, InstrumentedBuilder, RejectionPolicy};
 
 use crate::StaticThreadPoolExecutor;
-use crate::error::BuildError;
-use crate::instrumented::InstrumentedBuilder;
 
-/// The default pool name of both builders ([`ExecutorBuilder`] and
-/// [`InstrumentedBuilder`]), which is also the thread-name prefix (`bps-0`, `bps-1`, …).
+/// The default pool name of a static executor, which is also its thread-name prefix (`bps-0`,
+/// `bps-1`, …).
 ///
 /// The kernel cuts thread names to 15 bytes, so the prefix is kept short: `bps-` plus any index
 /// the engine allows still fits, and `top -H` shows whole names.
@@ -61,7 +59,7 @@ impl ExecutorBuilder {
     pub fn new(workers: usize) -> ExecutorBuilder {
         ExecutorBuilder {
             workers,
-            inner: InstrumentedBuilder::new(),
+            inner: InstrumentedBuilder::new().name(DEFAULT_NAME),
         }
     }
 
@@ -175,29 +173,7 @@ impl ExecutorBuilder {
     /// );
     /// ```
     pub fn build(self) -> Result<StaticThreadPoolExecutor, BuildError> {
-        let workers = self.workers;
-        // Checked here, before the engine's own bounds checks, so the message says `workers`
-        // rather than `min_workers`, which the user never set.
-        if workers == 0 {
-            return Err(BuildError::workers(
-                self.inner.pool_name(),
-                workers,
-                "must be at least 1",
-            ));
-        }
-        if workers > MAX_WORKERS_LIMIT {
-            return Err(BuildError::workers(
-                self.inner.pool_name(),
-                workers,
-                format!("must be at most {MAX_WORKERS_LIMIT}"),
-            ));
-        }
-        let pool = self
-            .inner
-            .min_workers(workers)
-            .max_workers(workers)
-            .workers(workers)
-            .build()?;
+        let pool = self.inner.fixed_size(self.workers).build()?;
         Ok(StaticThreadPoolExecutor::from_parts(pool))
     }
 }

@@ -3,14 +3,13 @@
 use std::fmt;
 use std::time::Duration;
 
-use betapool_core::{JoinHandle, ShutdownTimeout};
-use betapool_metrics::{PoolStats, TaskRecord};
+use betapool_instrumented::{
+    BuildError, InstrumentedPool, JoinHandle, MAP_WINDOW_PER_WORKER, OrderedMap, Pool, PoolStats,
+    ShutdownTimeout, SubmitError, TaskRecord,
+};
 
 use crate::builder::ExecutorBuilder;
-use crate::error::{BuildError, SubmitError};
-use crate::instrumented::InstrumentedPool;
-use crate::map::{MAP_WINDOW_PER_WORKER, OrderedMap};
-use crate::metrics::{ExecutorMetrics, Gauges};
+use crate::metrics::ExecutorMetrics;
 
 /// A thread pool of a fixed size that records every task's wall time: the seed's
 /// `StaticThreadPoolExecutor`, the baseline the adaptive pool is measured against.
@@ -80,7 +79,7 @@ impl StaticThreadPoolExecutor {
 
     /// `inner` must have been built with both worker bounds at the fixed size.
     pub(crate) fn from_parts(inner: InstrumentedPool) -> StaticThreadPoolExecutor {
-        debug_assert_eq!(inner.pool().min_workers(), inner.pool().max_workers());
+        debug_assert_eq!(inner.engine().min_workers(), inner.engine().max_workers());
         StaticThreadPoolExecutor { inner }
     }
 
@@ -233,11 +232,11 @@ impl StaticThreadPoolExecutor {
     ///
     /// ```
     /// let executor = betapool_static::StaticThreadPoolExecutor::new(3)?;
-    /// assert_eq!(executor.pool().queued(), 0);
+    /// assert_eq!(executor.engine().queued(), 0);
     /// # Ok::<(), betapool_static::BuildError>(())
     /// ```
-    pub fn pool(&self) -> &betapool_core::Pool {
-        self.inner.pool()
+    pub fn engine(&self) -> &Pool {
+        self.inner.engine()
     }
 
     /// The fixed number of workers the executor was built with.
@@ -248,7 +247,7 @@ impl StaticThreadPoolExecutor {
     /// # Ok::<(), betapool_static::BuildError>(())
     /// ```
     pub fn workers(&self) -> usize {
-        self.inner.pool().max_workers()
+        self.inner.engine().max_workers()
     }
 
     /// The pool's name, which prefixes its thread names.
@@ -273,9 +272,7 @@ impl StaticThreadPoolExecutor {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn metrics(&self) -> ExecutorMetrics {
-        let gauges = self.gauges();
-        self.inner
-            .with_collector(|collector| gauges.metrics(collector))
+        ExecutorMetrics::from_stats(&self.inner.pool_stats())
     }
 
     /// A snapshot in the metrics crate's shape, ready for `betapool_metrics::prometheus::encode`
@@ -291,9 +288,7 @@ impl StaticThreadPoolExecutor {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn pool_stats(&self) -> PoolStats {
-        let gauges = self.gauges();
-        self.inner
-            .with_collector(|collector| gauges.pool_stats(collector))
+        self.inner.pool_stats()
     }
 
     /// Every task sample kept (up to [`max_history`](ExecutorBuilder::max_history)), oldest
@@ -315,7 +310,7 @@ impl StaticThreadPoolExecutor {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn experiment_log(&self) -> Vec<TaskRecord> {
-        self.inner.experiment_log()
+        self.inner.task_log()
     }
 
     /// Refuses new tasks, runs every task already accepted, and waits for the workers to end.
@@ -384,19 +379,6 @@ impl StaticThreadPoolExecutor {
     pub fn is_shutdown(&self) -> bool {
         self.inner.is_shutdown()
     }
-
-    /// Reads the engine's gauges and counters, outside the collector's lock.
-    fn gauges(&self) -> Gauges<'_> {
-        let pool = self.inner.pool();
-        Gauges {
-            name: pool.name(),
-            workers: self.workers(),
-            live: pool.live_workers(),
-            idle: pool.idle_workers(),
-            queued: pool.queued(),
-            counters: pool.counters(),
-        }
-    }
 }
 
 impl fmt::Debug for StaticThreadPoolExecutor {
@@ -404,8 +386,8 @@ impl fmt::Debug for StaticThreadPoolExecutor {
         f.debug_struct("StaticThreadPoolExecutor")
             .field("name", &self.name())
             .field("workers", &self.workers())
-            .field("live", &self.inner.pool().live_workers())
-            .field("queued", &self.inner.pool().queued())
+            .field("live", &self.inner.engine().live_workers())
+            .field("queued", &self.inner.engine().queued())
             .field("shutdown", &self.is_shutdown())
             .finish()
     }

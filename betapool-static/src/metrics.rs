@@ -1,10 +1,9 @@
 //! `ExecutorMetrics`: the seed's `get_metrics()` dictionary as a typed snapshot, and the pure
-//! arithmetic that fills it (and a `PoolStats`) from the engine's gauges and the collector.
+//! arithmetic that fills it from a `PoolStats`.
 
 use std::time::Duration;
 
-use betapool_core::Counters;
-use betapool_metrics::{MetricsCollector, PoolStats};
+use betapool_instrumented::PoolStats;
 use serde::{Serialize, Serializer};
 
 /// A point-in-time snapshot of a static executor, with the seed's `get_metrics()` keys as fields.
@@ -87,65 +86,32 @@ fn seconds<S: Serializer>(value: &Option<Duration>, serializer: S) -> Result<S::
     }
 }
 
-/// Everything read from the engine at one moment, to be combined with the collector.
-#[derive(Debug, Clone)]
-pub(crate) struct Gauges<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) workers: usize,
-    pub(crate) live: usize,
-    pub(crate) idle: usize,
-    pub(crate) queued: usize,
-    pub(crate) counters: Counters,
-}
-
-impl Gauges<'_> {
-    /// The seed-shaped snapshot.
-    pub(crate) fn metrics(&self, collector: &MetricsCollector) -> ExecutorMetrics {
-        let c = self.counters;
-        let latency = collector.latency_percentiles();
+impl ExecutorMetrics {
+    /// The seed-shaped snapshot of a pool held at one size, from its `PoolStats`
+    /// (`InstrumentedPool::pool_stats`, the one place the engine's counters are translated).
+    /// `PoolStats` counts accepted tasks as `submitted` and every task that ran as `completed`;
+    /// the seed's keys count every submission and the tasks that returned, so those two are
+    /// turned back here.
+    pub(crate) fn from_stats(stats: &PoolStats) -> ExecutorMetrics {
+        let latency = stats.latency;
         ExecutorMetrics {
-            current_threads: self.live,
-            min_workers: self.workers,
-            max_workers: self.workers,
-            total_tasks: c.completed.saturating_add(c.panicked),
-            avg_blocking_ratio: collector.recent_blocking_ratio(),
-            throughput: collector.throughput(),
+            current_threads: stats.current_threads,
+            min_workers: stats.min_threads,
+            max_workers: stats.max_threads,
+            total_tasks: stats.completed,
+            avg_blocking_ratio: stats.avg_blocking_ratio,
+            throughput: stats.throughput,
             p50_latency: latency.map(|p| p.p50),
             p95_latency: latency.map(|p| p.p95),
             p99_latency: latency.map(|p| p.p99),
-            scale_up_count: 0,
-            scale_down_count: 0,
-            submitted: c.submitted,
-            completed: c.completed,
-            panicked: c.panicked,
-            cancelled: c.cancelled,
-            rejected: c.rejected,
-            queued: self.queued,
-        }
-    }
-
-    /// The snapshot the metrics crate formats for Prometheus. Its counters mean slightly
-    /// different things from the engine's, so they are translated: `submitted` counts accepted
-    /// tasks only, and `completed` counts every task that ran, panicked or not.
-    pub(crate) fn pool_stats(&self, collector: &MetricsCollector) -> PoolStats {
-        let c = self.counters;
-        PoolStats {
-            name: self.name.to_owned(),
-            current_threads: self.live,
-            min_threads: self.workers,
-            max_threads: self.workers,
-            idle_threads: self.idle,
-            queued_tasks: self.queued,
-            submitted: c.submitted.saturating_sub(c.rejected),
-            completed: c.completed.saturating_add(c.panicked),
-            panicked: c.panicked,
-            cancelled: c.cancelled,
-            rejected: c.rejected,
-            scale_up_count: 0,
-            scale_down_count: 0,
-            avg_blocking_ratio: collector.recent_blocking_ratio(),
-            throughput: collector.throughput(),
-            latency: collector.latency_percentiles(),
+            scale_up_count: stats.scale_up_count,
+            scale_down_count: stats.scale_down_count,
+            submitted: stats.submitted.saturating_add(stats.rejected),
+            completed: stats.completed.saturating_sub(stats.panicked),
+            panicked: stats.panicked,
+            cancelled: stats.cancelled,
+            rejected: stats.rejected,
+            queued: stats.queued_tasks,
         }
     }
 }

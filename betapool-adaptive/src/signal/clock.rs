@@ -34,11 +34,24 @@ const PID_MAX_LIMIT: u64 = 4 * 1024 * 1024;
 ///
 /// One call costs about 400 ns, so the controller can afford it every tick; but the clock
 /// advances in scheduler-tick steps, so differences over windows shorter than a few
-/// milliseconds are noise (see DESIGN.md, "The signal").
+/// milliseconds are noise (see ARCHITECTURE.md, "The signal").
 ///
 /// Returns `None` where the clock does not exist (platforms other than Linux, Android,
 /// Apple's and FreeBSD) or the call fails.
-pub(crate) fn process_cpu_time() -> Option<Duration> {
+///
+/// ```
+/// let before = betapool_adaptive::process_cpu_time();
+/// let mut x = 0u64;
+/// for i in 0..1_000_000u64 {
+///     x = x.wrapping_add(std::hint::black_box(i));
+/// }
+/// let after = betapool_adaptive::process_cpu_time();
+/// if let (Some(a), Some(b)) = (before, after) {
+///     assert!(b >= a, "the process clock never goes back");
+/// }
+/// # std::hint::black_box(x);
+/// ```
+pub fn process_cpu_time() -> Option<Duration> {
     #[cfg(any(
         target_os = "linux",
         target_os = "android",

@@ -2,7 +2,7 @@
 //! a CPU, its time runnable but waiting for one, and how many time slices it ran.
 //!
 //! The second field, the run-queue delay, is what lets the controller tell a thread
-//! blocked on I/O from one waiting for a core (DESIGN.md, "The signal"): the seed's β
+//! blocked on I/O from one waiting for a core (ARCHITECTURE.md, "The signal"): the seed's β
 //! counts both as blocking.
 
 use std::fs::File;

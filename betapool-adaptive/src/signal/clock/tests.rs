@@ -209,7 +209,7 @@ mod linux {
         let third = process_cpu_time().expect("the process clock exists on Linux");
         assert!(first <= second && second <= third);
         // The process clock sums each thread's run time as of that thread's last scheduler
-        // update, so a running thread's share lags by up to one tick (DESIGN.md: it
+        // update, so a running thread's share lags by up to one tick (ARCHITECTURE.md, "The signal": it
         // "advances in scheduler-tick steps"). Two SPINs span several ticks at any HZ, so
         // it has moved, though by how much is deliberately not asserted.
         assert!(third > first, "{first:?} -> {third:?}");

@@ -116,7 +116,7 @@ mod linux {
 
     use super::super::*;
     use crate::signal::clock::{current_thread_tid, thread_cpu_time};
-    use crate::signal::usable_cores;
+    use betapool_core::available_cores as usable_cores;
 
     /// Multiply-adds each oversubscribing thread performs: a fixed amount of work, so the
     /// test needs no clock. Ten million take a few milliseconds optimised and a few tens

@@ -18,23 +18,23 @@ use crate::InstrumentedPool;
 /// (and the input that is pulled early) when the consumer is slower than the pool.
 ///
 /// ```
-/// use betapool_static::{MAP_WINDOW_PER_WORKER, StaticThreadPoolExecutor};
+/// use betapool_instrumented::{InstrumentedPool, MAP_WINDOW_PER_WORKER};
 ///
-/// let executor = StaticThreadPoolExecutor::new(3)?;
-/// let mut results = executor.map(|x: u32| x + 1, 0..100);
+/// let pool = InstrumentedPool::builder().fixed_size(3).build()?;
+/// let mut results = pool.map(|x: u32| x + 1, 0..100);
 /// assert_eq!(results.next().unwrap().unwrap(), 1);
 /// // The hint counts the results in flight plus the input not yet pulled.
 /// let (at_least, _) = results.size_hint();
 /// assert_eq!(at_least, 99);
-/// assert_eq!(MAP_WINDOW_PER_WORKER * executor.workers(), 6);
-/// # Ok::<(), betapool_static::BuildError>(())
+/// assert_eq!(MAP_WINDOW_PER_WORKER * pool.current_thread_count(), 6);
+/// # Ok::<(), betapool_instrumented::BuildError>(())
 /// ```
 pub const MAP_WINDOW_PER_WORKER: usize = 2;
 
 /// An iterator over `f(item)` for each input item, computed on the pool, yielded in input order.
 ///
 /// Made by [`InstrumentedPool::map`] and [`map_with_window`](InstrumentedPool::map_with_window),
-/// and by the same methods of [`StaticThreadPoolExecutor`](crate::StaticThreadPoolExecutor).
+/// and by the same methods of the executors built on it.
 /// It pulls from the input lazily: nothing is submitted before the first call to `next`, and
 /// then only enough items to keep the window of tasks in flight full. A result is yielded once
 /// its task and every earlier one have finished; a task that panicked yields `Err` (with
@@ -44,8 +44,8 @@ pub const MAP_WINDOW_PER_WORKER: usize = 2;
 /// are dropped.
 ///
 /// ```
-/// let executor = betapool_static::StaticThreadPoolExecutor::new(4)?;
-/// let mut squares = executor.map(|x: u64| x * x, 1..=3);
+/// let pool = betapool_instrumented::InstrumentedPool::builder().fixed_size(4).build()?;
+/// let mut squares = pool.map(|x: u64| x * x, 1..=3);
 /// assert_eq!(squares.next().unwrap()?, 1);
 /// let rest: Vec<u64> = squares.map(Result::unwrap).collect();
 /// assert_eq!(rest, [4, 9]);

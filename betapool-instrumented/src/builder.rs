@@ -1,12 +1,26 @@
 //! `InstrumentedBuilder`: the settings of an instrumented pool (engine bounds and metrics
 //! sizes), checked once, turned into a running pool or an error that names the setting.
 
-use betapool_core::RejectionPolicy;
+use betapool_core::{MAX_WORKERS_LIMIT, RejectionPolicy};
 use betapool_metrics::{DEFAULT_MAX_HISTORY, DEFAULT_WINDOW_SIZE, MetricsCollector};
 
-use super::InstrumentedPool;
-use crate::builder::DEFAULT_NAME;
 use crate::error::BuildError;
+use crate::pool::InstrumentedPool;
+
+/// The default name of an [`InstrumentedPool`], which is also its thread-name prefix (`bpi-0`,
+/// `bpi-1`, …). The executors built on this crate set their own (`bps` for the static one,
+/// `bpa` for the adaptive one), so a thread list tells the three apart.
+///
+/// The kernel cuts thread names to 15 bytes, so the prefix is kept short: `bpi-` plus any index
+/// the engine allows still fits, and `top -H` shows whole names.
+///
+/// ```
+/// let pool = betapool_instrumented::InstrumentedPool::builder().fixed_size(1).build()?;
+/// let name = pool.submit(|| std::thread::current().name().map(str::to_owned)).join().unwrap();
+/// assert_eq!(name, Some(format!("{}-0", betapool_instrumented::DEFAULT_NAME)));
+/// # Ok::<(), betapool_instrumented::BuildError>(())
+/// ```
+pub const DEFAULT_NAME: &str = "bpi";
 
 /// Configures and builds an [`InstrumentedPool`]: the engine's size bounds and queue, and the
 /// collector's window and history sizes.
@@ -16,7 +30,7 @@ use crate::error::BuildError;
 /// the process may use, clamped to those bounds).
 ///
 /// ```
-/// use betapool_static::{InstrumentedPool, RejectionPolicy};
+/// use betapool_instrumented::{InstrumentedPool, RejectionPolicy};
 ///
 /// let pool = InstrumentedPool::builder()
 ///     .name("io")
@@ -31,8 +45,8 @@ use crate::error::BuildError;
 ///     .build()?;
 /// assert_eq!(pool.name(), "io");
 /// assert_eq!(pool.current_thread_count(), 4);
-/// assert_eq!((pool.pool().min_workers(), pool.pool().max_workers()), (2, 64));
-/// # Ok::<(), betapool_static::BuildError>(())
+/// assert_eq!((pool.engine().min_workers(), pool.engine().max_workers()), (2, 64));
+/// # Ok::<(), betapool_instrumented::BuildError>(())
 /// ```
 #[derive(Debug, Clone)]
 #[must_use = "an InstrumentedBuilder does nothing until `build` is called"]
@@ -44,6 +58,8 @@ pub struct InstrumentedBuilder {
     max_workers: Option<usize>,
     /// `None` lets the engine start with as many workers as cores, clamped to the bounds.
     workers: Option<usize>,
+    /// Set by [`fixed_size`](InstrumentedBuilder::fixed_size): pins the three counts above.
+    fixed: Option<usize>,
     stack_size: Option<usize>,
     queue_capacity: Option<usize>,
     rejection: RejectionPolicy,
@@ -64,10 +80,10 @@ impl InstrumentedBuilder {
     /// [`DEFAULT_MAX_HISTORY`]). The same as [`InstrumentedPool::builder`].
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedBuilder::new().build()?;
-    /// assert_eq!(pool.name(), betapool_static::DEFAULT_NAME);
+    /// let pool = betapool_instrumented::InstrumentedBuilder::new().build()?;
+    /// assert_eq!(pool.name(), betapool_instrumented::DEFAULT_NAME);
     /// assert!(pool.current_thread_count() >= 1);
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn new() -> InstrumentedBuilder {
         InstrumentedBuilder {
@@ -75,6 +91,7 @@ impl InstrumentedBuilder {
             min_workers: None,
             max_workers: None,
             workers: None,
+            fixed: None,
             stack_size: None,
             queue_capacity: None,
             rejection: RejectionPolicy::default(),
@@ -87,10 +104,10 @@ impl InstrumentedBuilder {
     /// room for the largest index (`max_workers - 1`) within the kernel's 15 bytes.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().name("db").workers(1).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().name("db").workers(1).build()?;
     /// let thread = pool.submit(|| std::thread::current().name().map(str::to_owned));
     /// assert_eq!(thread.join().unwrap().as_deref(), Some("db-0"));
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn name(mut self, name: impl Into<String>) -> InstrumentedBuilder {
         self.name = name.into();
@@ -101,13 +118,13 @@ impl InstrumentedBuilder {
     /// (at least 1).
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder()
+    /// let pool = betapool_instrumented::InstrumentedPool::builder()
     ///     .min_workers(2)
     ///     .max_workers(4)
     ///     .build()?;
-    /// assert_eq!(pool.pool().set_target(0)?, 2); // clamped
+    /// assert_eq!(pool.engine().set_target(0)?, 2); // clamped
     ///
-    /// let err = betapool_static::InstrumentedPool::builder().min_workers(0).build().unwrap_err();
+    /// let err = betapool_instrumented::InstrumentedPool::builder().min_workers(0).build().unwrap_err();
     /// assert_eq!(err.key(), Some("min_workers"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -119,8 +136,8 @@ impl InstrumentedBuilder {
     /// The most workers [`Pool::set_target`](betapool_core::Pool::set_target) may start.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().max_workers(3).build()?;
-    /// assert_eq!(pool.pool().set_target(10)?, 3); // clamped
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().max_workers(3).build()?;
+    /// assert_eq!(pool.engine().set_target(10)?, 3); // clamped
     /// assert_eq!(pool.current_thread_count(), 3);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -133,30 +150,49 @@ impl InstrumentedBuilder {
     /// pool starts with the number of cores the process may use, clamped to the bounds.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(2).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(2).build()?;
     /// assert_eq!(pool.current_thread_count(), 2);
     ///
-    /// let err = betapool_static::InstrumentedPool::builder()
+    /// let err = betapool_instrumented::InstrumentedPool::builder()
     ///     .max_workers(4)
     ///     .workers(5)
     ///     .build()
     ///     .unwrap_err();
     /// assert_eq!(err.key(), Some("workers"));
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn workers(mut self, n: usize) -> InstrumentedBuilder {
         self.workers = Some(n);
         self
     }
 
+    /// Holds the pool at exactly `n` workers: the minimum, the maximum and the starting count
+    /// all become `n`, whatever [`min_workers`](Self::min_workers),
+    /// [`max_workers`](Self::max_workers) and [`workers`](Self::workers) said. A bad `n` is
+    /// reported under the key `workers`.
+    ///
+    /// ```
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().fixed_size(3).build()?;
+    /// assert_eq!((pool.engine().min_workers(), pool.engine().max_workers()), (3, 3));
+    ///
+    /// let err = betapool_instrumented::InstrumentedPool::builder().fixed_size(0).build().unwrap_err();
+    /// assert_eq!(err.to_string(), "invalid pool `bpi`: workers (0) must be at least 1");
+    /// assert_eq!(err.key(), Some("workers"));
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
+    /// ```
+    pub fn fixed_size(mut self, n: usize) -> InstrumentedBuilder {
+        self.fixed = Some(n);
+        self
+    }
+
     /// Stack size of each worker thread, in bytes.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder()
+    /// let pool = betapool_instrumented::InstrumentedPool::builder()
     ///     .stack_size(512 * 1024)
     ///     .build()?;
     /// assert_eq!(pool.submit(|| 1).join().unwrap(), 1);
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn stack_size(mut self, bytes: usize) -> InstrumentedBuilder {
         self.stack_size = Some(bytes);
@@ -167,15 +203,15 @@ impl InstrumentedBuilder {
     /// what happens to a task that arrives when it is full. Unbounded by default.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().queue_capacity(100).build()?;
-    /// assert_eq!(pool.pool().queue_capacity(), Some(100));
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().queue_capacity(100).build()?;
+    /// assert_eq!(pool.engine().queue_capacity(), Some(100));
     ///
-    /// let err = betapool_static::InstrumentedPool::builder()
+    /// let err = betapool_instrumented::InstrumentedPool::builder()
     ///     .queue_capacity(0)
     ///     .build()
     ///     .unwrap_err();
     /// assert_eq!(err.key(), Some("queue_capacity"));
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn queue_capacity(mut self, tasks: usize) -> InstrumentedBuilder {
         self.queue_capacity = Some(tasks);
@@ -185,7 +221,7 @@ impl InstrumentedBuilder {
     /// What to do with a task submitted while the bounded queue is full (reject it by default).
     ///
     /// ```
-    /// use betapool_static::{InstrumentedPool, RejectionPolicy};
+    /// use betapool_instrumented::{InstrumentedPool, RejectionPolicy};
     ///
     /// let pool = InstrumentedPool::builder()
     ///     .workers(1)
@@ -196,8 +232,8 @@ impl InstrumentedBuilder {
     /// let results: Vec<i32> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     /// assert_eq!(results, (0..10).collect::<Vec<_>>());
     /// // Tasks run by the caller are timed and recorded like the others.
-    /// assert_eq!(pool.experiment_log().len(), 10);
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// assert_eq!(pool.task_log().len(), 10);
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn rejection_policy(mut self, policy: RejectionPolicy) -> InstrumentedBuilder {
         self.rejection = policy;
@@ -207,12 +243,12 @@ impl InstrumentedBuilder {
     /// How many of the most recent tasks the latency percentiles and throughput cover.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().window_size(10).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().window_size(10).build()?;
     /// for _ in 0..50 {
     ///     pool.submit(|| ()).join().unwrap();
     /// }
     /// assert_eq!(pool.with_collector(|c| c.window().len()), 10);
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn window_size(mut self, tasks: usize) -> InstrumentedBuilder {
         self.window_size = tasks;
@@ -223,15 +259,15 @@ impl InstrumentedBuilder {
     /// before dropping the oldest. It must be at least the window size.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder()
+    /// let pool = betapool_instrumented::InstrumentedPool::builder()
     ///     .window_size(5)
     ///     .max_history(20)
     ///     .build()?;
     /// for _ in 0..50 {
     ///     pool.submit(|| ()).join().unwrap();
     /// }
-    /// assert_eq!(pool.experiment_log().len(), 20);
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// assert_eq!(pool.task_log().len(), 20);
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn max_history(mut self, tasks: usize) -> InstrumentedBuilder {
         self.max_history = tasks;
@@ -242,17 +278,32 @@ impl InstrumentedBuilder {
     /// setting, or a thread the OS refuses to start, is a [`BuildError`] naming it.
     ///
     /// ```
-    /// let err = betapool_static::InstrumentedPool::builder()
+    /// let err = betapool_instrumented::InstrumentedPool::builder()
     ///     .min_workers(8)
     ///     .max_workers(2)
     ///     .build()
     ///     .unwrap_err();
     /// assert_eq!(
     ///     err.to_string(),
-    ///     "invalid pool `bps`: min_workers (8) is greater than max_workers (2)",
+    ///     "invalid pool `bpi`: min_workers (8) is greater than max_workers (2)",
     /// );
     /// ```
-    pub fn build(self) -> Result<InstrumentedPool, BuildError> {
+    pub fn build(mut self) -> Result<InstrumentedPool, BuildError> {
+        if let Some(n) = self.fixed {
+            // Checked before the engine's own bounds checks, so the message says `workers`
+            // rather than `min_workers`, which the user never set.
+            if n == 0 {
+                return Err(BuildError::workers(&self.name, n, "must be at least 1"));
+            }
+            if n > MAX_WORKERS_LIMIT {
+                return Err(BuildError::workers(
+                    &self.name,
+                    n,
+                    format!("must be at most {MAX_WORKERS_LIMIT}"),
+                ));
+            }
+            (self.min_workers, self.max_workers, self.workers) = (Some(n), Some(n), Some(n));
+        }
         // The collector is checked before any thread starts, so a bad size costs nothing.
         let collector =
             MetricsCollector::new(self.window_size, self.max_history).map_err(|error| {
@@ -283,10 +334,5 @@ impl InstrumentedBuilder {
         }
         let pool = engine.build()?;
         Ok(InstrumentedPool::from_parts(pool, collector))
-    }
-
-    /// The name set so far, for a wrapping builder's own error messages.
-    pub(crate) fn pool_name(&self) -> &str {
-        &self.name
     }
 }

@@ -11,7 +11,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use betapool_core::controller::{Action, DecisionPolicy, Observation};
-use betapool_static::InstrumentedPool;
+use betapool_instrumented::InstrumentedPool;
 
 use crate::history::{DecisionEntry, ExperimentEntry, LOG_LIMIT, Ring};
 use crate::sampler::Sampler;
@@ -32,7 +32,7 @@ pub const EXPERIMENT_INTERVAL: Duration = Duration::from_millis(100);
 
 /// State shared by the executor and its controller thread.
 #[derive(Debug)]
-pub(crate) struct Shared {
+pub(crate) struct ExecutorState {
     pub(crate) pool: InstrumentedPool,
     pub(crate) history: Mutex<Ring<DecisionEntry>>,
     pub(crate) experiment: Mutex<Ring<ExperimentEntry>>,
@@ -51,14 +51,14 @@ pub(crate) struct Shared {
     pub(crate) policy_name: String,
 }
 
-impl Shared {
+impl ExecutorState {
     pub(crate) fn new(
         pool: InstrumentedPool,
         logging: bool,
         trim_memory: bool,
         policy_name: String,
-    ) -> Shared {
-        Shared {
+    ) -> ExecutorState {
+        ExecutorState {
             pool,
             history: Mutex::new(Ring::new(LOG_LIMIT)),
             experiment: Mutex::new(Ring::new(LOG_LIMIT)),
@@ -112,7 +112,7 @@ struct Sleep {
 }
 
 /// The controller thread's body.
-pub(crate) fn run(shared: &Arc<Shared>, mut policy: Box<dyn DecisionPolicy>, cores: usize) {
+pub(crate) fn run(shared: &Arc<ExecutorState>, mut policy: Box<dyn DecisionPolicy>, cores: usize) {
     let mut sampler = Sampler::new(cores);
     let started = Instant::now();
     let mut next_row = started;
@@ -120,7 +120,7 @@ pub(crate) fn run(shared: &Arc<Shared>, mut policy: Box<dyn DecisionPolicy>, cor
     let mut row_at = started;
     let mut trim = TrimGate::default();
     loop {
-        let pool = shared.pool.pool();
+        let pool = shared.pool.engine();
         if pool.is_shutdown() {
             break;
         }
@@ -173,7 +173,7 @@ pub(crate) fn run(shared: &Arc<Shared>, mut policy: Box<dyn DecisionPolicy>, cor
     }
 }
 
-fn decide(shared: &Shared, policy: &mut dyn DecisionPolicy, obs: &Observation) {
+fn decide(shared: &ExecutorState, policy: &mut dyn DecisionPolicy, obs: &Observation) {
     let decision = match catch_unwind(AssertUnwindSafe(|| policy.decide(obs))) {
         Ok(d) => d,
         Err(_) => {
@@ -190,7 +190,7 @@ fn decide(shared: &Shared, policy: &mut dyn DecisionPolicy, obs: &Observation) {
     if decision.action == Action::Hold {
         return;
     }
-    let pool = shared.pool.pool();
+    let pool = shared.pool.engine();
     let wanted = decision.apply(obs.target, obs.min_threads, obs.max_threads);
     if wanted == obs.target {
         return;

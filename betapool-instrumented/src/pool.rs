@@ -6,24 +6,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use betapool_core::{JoinHandle, Pool, ShutdownTimeout};
-use betapool_metrics::{MetricsCollector, TaskRecord};
+use betapool_metrics::{MetricsCollector, PoolStats, TaskRecord};
 
+use crate::builder::InstrumentedBuilder;
 use crate::error::SubmitError;
-use crate::instrument::Recorder;
 use crate::map::{OrderedMap, Window};
 use crate::parked::Parked;
-
-mod builder;
-
-pub use builder::InstrumentedBuilder;
+use crate::recorder::Recorder;
+use crate::stats::Gauges;
 
 /// The engine ([`betapool_core::Pool`]) plus a recorder that times every task into a
 /// [`MetricsCollector`]: what an executor is made of before it decides anything about its size.
 ///
-/// [`StaticThreadPoolExecutor`](crate::StaticThreadPoolExecutor) is one of these held at one
-/// size; an adaptive executor is one of these plus a controller thread that reads
-/// [`pool().worker_stats()`](Pool::worker_stats) and calls
-/// [`pool().set_target(n)`](Pool::set_target). Resizing never interrupts the recording: tasks
+/// `betapool-static`'s executor is one of these held at one size; `betapool-adaptive`'s is one
+/// of these plus a controller thread that reads
+/// [`engine().worker_stats()`](Pool::worker_stats) and calls
+/// [`engine().request_target(n)`](Pool::request_target). Resizing never interrupts the recording: tasks
 /// run before, during and after a resize all land in the same collector, with ids in submission
 /// order and timestamps measured from the same epoch ([`elapsed`](Self::elapsed)).
 ///
@@ -37,7 +35,7 @@ pub use builder::InstrumentedBuilder;
 /// [`shutdown`](Self::shutdown) to wait.
 ///
 /// ```
-/// use betapool_static::InstrumentedPool;
+/// use betapool_instrumented::InstrumentedPool;
 ///
 /// let pool = InstrumentedPool::builder()
 ///     .name("io")
@@ -48,13 +46,13 @@ pub use builder::InstrumentedBuilder;
 /// assert_eq!(pool.submit(|| 6 * 7).join()?, 42);
 ///
 /// // A controller resizes the engine; the recording carries on at the new size.
-/// pool.pool().set_target(6)?;
+/// pool.engine().set_target(6)?;
 /// assert_eq!(pool.current_thread_count(), 6);
 /// let squares: Vec<u64> = pool.map(|x: u64| x * x, 0..10).map(Result::unwrap).collect();
 /// assert_eq!(squares[9], 81);
 ///
-/// assert_eq!(pool.experiment_log().len(), 11);
-/// assert_eq!(pool.with_collector(|c| c.total_recorded()), pool.pool().counters().completed);
+/// assert_eq!(pool.task_log().len(), 11);
+/// assert_eq!(pool.with_collector(|c| c.total_recorded()), pool.engine().counters().completed);
 /// pool.shutdown();
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -71,9 +69,9 @@ impl InstrumentedPool {
     /// number of cores, an unbounded queue, the metrics crate's window and history sizes.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(3).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(3).build()?;
     /// assert_eq!(pool.current_thread_count(), 3);
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn builder() -> InstrumentedBuilder {
         InstrumentedBuilder::new()
@@ -95,12 +93,12 @@ impl InstrumentedPool {
     /// handle resolves as cancelled; use [`try_submit`](Self::try_submit) to get `f` back.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(2).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(2).build()?;
     /// assert_eq!(pool.submit(|| "done").join()?, "done");
     ///
     /// let err = pool.submit(|| -> u8 { panic!("bad input") }).join().unwrap_err();
     /// assert!(err.is_panic());
-    /// assert_eq!(pool.experiment_log()[1].error_message.as_deref(), Some("bad input"));
+    /// assert_eq!(pool.task_log()[1].error_message.as_deref(), Some("bad input"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn submit<F, T>(&self, f: F) -> JoinHandle<T>
@@ -114,7 +112,7 @@ impl InstrumentedPool {
     /// The same as [`submit`](Self::submit), under the name the Rust ecosystem uses.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(2).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(2).build()?;
     /// assert_eq!(pool.spawn(|| 6 * 7).join()?, 42);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -134,7 +132,7 @@ impl InstrumentedPool {
     /// [`submit`](Self::submit) does not pay.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(2).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(2).build()?;
     /// let handle = pool.try_submit(|| 1 + 1).map_err(|e| e.to_string())?;
     /// assert_eq!(handle.join()?, 2);
     ///
@@ -165,7 +163,7 @@ impl InstrumentedPool {
     /// counted and recorded. If the task is refused, `f` is handed back.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(2).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(2).build()?;
     /// let (tx, rx) = std::sync::mpsc::channel();
     /// pool.execute(move || tx.send(7).unwrap()).map_err(|e| e.to_string())?;
     /// assert_eq!(rx.recv()?, 7);
@@ -202,14 +200,14 @@ impl InstrumentedPool {
     /// `Err` for its own item only.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder()
+    /// let pool = betapool_instrumented::InstrumentedPool::builder()
     ///     .min_workers(1)
     ///     .max_workers(4)
     ///     .workers(1)
     ///     .build()?;
     /// let mut doubled = pool.map(|x: u32| x * 2, 0..100);
     /// assert_eq!(doubled.next().unwrap()?, 0);
-    /// pool.pool().set_target(4)?; // the rest runs four workers wide, still in order
+    /// pool.engine().set_target(4)?; // the rest runs four workers wide, still in order
     /// let rest: Vec<u32> = doubled.map(Result::unwrap).collect();
     /// assert_eq!(rest, (1..100).map(|x| x * 2).collect::<Vec<_>>());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -228,7 +226,7 @@ impl InstrumentedPool {
     /// A window of 0 is taken as 1, since no task could ever run otherwise.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(4).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(4).build()?;
     /// // One task at a time: the input is consumed strictly in step with the output.
     /// let words: Vec<String> = pool
     ///     .map_with_window(|w: &str| w.to_uppercase(), ["a", "b", "c"], 1)
@@ -255,9 +253,9 @@ impl InstrumentedPool {
     /// differ from [`Pool::target`] for a moment; after shutdown it is 0.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().max_workers(8).workers(3).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().max_workers(8).workers(3).build()?;
     /// assert_eq!(pool.current_thread_count(), 3);
-    /// pool.pool().set_target(5)?;
+    /// pool.engine().set_target(5)?;
     /// assert_eq!(pool.current_thread_count(), 5);
     /// pool.shutdown();
     /// assert_eq!(pool.current_thread_count(), 0);
@@ -270,9 +268,9 @@ impl InstrumentedPool {
     /// The pool's name, which prefixes its thread names.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().name("db").build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().name("db").build()?;
     /// assert_eq!(pool.name(), "db");
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn name(&self) -> &str {
         self.pool.name()
@@ -286,19 +284,19 @@ impl InstrumentedPool {
     /// but leave no sample, so submit through this type to keep the two in agreement.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder()
+    /// let pool = betapool_instrumented::InstrumentedPool::builder()
     ///     .min_workers(2)
     ///     .max_workers(16)
     ///     .workers(2)
     ///     .build()?;
-    /// assert_eq!(pool.pool().set_target(100)?, 16); // clamped to max_workers
+    /// assert_eq!(pool.engine().set_target(100)?, 16); // clamped to max_workers
     /// pool.submit(|| ()).join()?;
-    /// let done: u64 = pool.pool().worker_stats().iter().map(|w| w.completions).sum();
+    /// let done: u64 = pool.engine().worker_stats().iter().map(|w| w.completions).sum();
     /// assert_eq!(done, 1);
-    /// assert_eq!(pool.pool().counters().completed, 1);
+    /// assert_eq!(pool.engine().counters().completed, 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn pool(&self) -> &Pool {
+    pub fn engine(&self) -> &Pool {
         &self.pool
     }
 
@@ -307,10 +305,10 @@ impl InstrumentedPool {
     /// [`MetricsCollector::throughput_at`], say).
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(1).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(1).build()?;
     /// pool.submit(|| ()).join()?;
     /// let now = pool.elapsed();
-    /// let log = pool.experiment_log();
+    /// let log = pool.task_log();
     /// assert!(log[0].timestamp_s <= now.as_secs_f64());
     /// let rate = pool.with_collector(|c| c.throughput_at(now));
     /// assert!(rate >= 0.0);
@@ -329,7 +327,7 @@ impl InstrumentedPool {
     /// re-entrant).
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(2).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(2).build()?;
     /// for i in 0..10u64 {
     ///     pool.submit(move || i).join()?;
     /// }
@@ -344,20 +342,46 @@ impl InstrumentedPool {
         f(&self.recorder.lock())
     }
 
+    /// A snapshot in the metrics crate's shape, ready for `betapool_metrics::prometheus::encode`
+    /// or a JSON endpoint: the engine's gauges and counters at this moment plus the collector's
+    /// window. The scale counts are 0 (a controller above this pool fills in its own).
+    ///
+    /// ```
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().name("io").fixed_size(2).build()?;
+    /// pool.submit(|| ()).join()?;
+    /// let stats = pool.pool_stats();
+    /// assert_eq!((stats.name.as_str(), stats.current_threads, stats.completed), ("io", 2, 1));
+    /// assert_eq!((stats.min_threads, stats.max_threads), (2, 2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn pool_stats(&self) -> PoolStats {
+        let engine = &self.pool;
+        let gauges = Gauges {
+            name: engine.name(),
+            min: engine.min_workers(),
+            max: engine.max_workers(),
+            live: engine.live_workers(),
+            idle: engine.idle_workers(),
+            queued: engine.queued(),
+            counters: engine.counters(),
+        };
+        self.with_collector(|collector| gauges.pool_stats(collector))
+    }
+
     /// Every task sample kept (up to [`max_history`](InstrumentedBuilder::max_history)), oldest
     /// first, as flat rows. Write them out with `betapool_metrics::write_csv` or `write_json`.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(2).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(2).build()?;
     /// for i in 0..3 {
     ///     pool.submit(move || i).join()?;
     /// }
-    /// let log = pool.experiment_log();
+    /// let log = pool.task_log();
     /// assert_eq!(log.len(), 3);
     /// assert!(log.iter().all(|r| r.success && r.cpu_time_s.is_none()));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn experiment_log(&self) -> Vec<TaskRecord> {
+    pub fn task_log(&self) -> Vec<TaskRecord> {
         self.recorder.lock().export()
     }
 
@@ -365,7 +389,7 @@ impl InstrumentedPool {
     /// Idempotent. Called from one of the pool's own tasks, it waits for every other worker.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(2).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(2).build()?;
     /// let handle = pool.submit(|| 1);
     /// pool.shutdown();
     /// assert_eq!(handle.join()?, 1);
@@ -381,7 +405,7 @@ impl InstrumentedPool {
     /// sample, since it never ran.
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(1).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(1).build()?;
     /// let (started_tx, started) = std::sync::mpsc::channel();
     /// let running = pool.submit(move || started_tx.send(()).unwrap());
     /// let queued = pool.submit(|| ());
@@ -404,13 +428,13 @@ impl InstrumentedPool {
     /// ```
     /// use std::time::Duration;
     ///
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(1).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(1).build()?;
     /// let (tx, rx) = std::sync::mpsc::channel::<()>();
     /// let _stuck = pool.submit(move || { let _ = rx.recv(); });
     /// let err = pool.shutdown_timeout(Duration::from_millis(20)).unwrap_err();
     /// assert_eq!(err.still_running(), 1);
     /// drop(tx); // lets the stuck task end
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn shutdown_timeout(&self, timeout: Duration) -> Result<(), ShutdownTimeout> {
         self.pool.shutdown_timeout(timeout)
@@ -419,11 +443,11 @@ impl InstrumentedPool {
     /// Whether shutdown has begun (new tasks are refused).
     ///
     /// ```
-    /// let pool = betapool_static::InstrumentedPool::builder().workers(1).build()?;
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().workers(1).build()?;
     /// assert!(!pool.is_shutdown());
     /// pool.shutdown();
     /// assert!(pool.is_shutdown());
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn is_shutdown(&self) -> bool {
         self.pool.is_shutdown()

@@ -8,7 +8,7 @@ use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::thread;
 use std::time::Duration;
 
-use betapool_static::{InstrumentedPool, TaskRecord};
+use betapool_instrumented::{InstrumentedPool, TaskRecord};
 
 /// How long a rendezvous waits for its parties. Generous, so that it only gives up when the
 /// parties can never all run at once (the pool or the window is too small), never because the
@@ -66,7 +66,7 @@ fn smoke() {
     let doubled: Vec<i32> = pool.map(|x: i32| x * 2, 0..3).map(Result::unwrap).collect();
     assert_eq!(doubled, [0, 2, 4]);
     pool.shutdown();
-    assert_eq!(pool.experiment_log().len(), 7);
+    assert_eq!(pool.task_log().len(), 7);
     assert_eq!(pool.with_collector(|c| c.total_recorded()), 7);
     assert_eq!(pool.current_thread_count(), 0);
 }
@@ -86,7 +86,7 @@ fn resizing_keeps_recording_samples() {
 
     // Grow, then prove the pool runs at the new size: six tasks that only finish if all six
     // are running at once, each reporting whether the rendezvous happened and on which thread.
-    assert_eq!(pool.pool().set_target(6).unwrap(), 6);
+    assert_eq!(pool.engine().set_target(6).unwrap(), 6);
     assert_eq!(pool.current_thread_count(), 6);
     let rendezvous = Rendezvous::new(6);
     let wide: Vec<_> = (0..6)
@@ -101,18 +101,18 @@ fn resizing_keeps_recording_samples() {
     assert_eq!(threads.len(), 6, "on six distinct workers: {threads:?}");
 
     // Shrink, and keep going.
-    assert_eq!(pool.pool().set_target(1).unwrap(), 1);
+    assert_eq!(pool.engine().set_target(1).unwrap(), 1);
     for i in 0..10u64 {
         assert_eq!(pool.submit(move || i).join().unwrap(), i);
     }
 
     // Every task, before, during and after the resizes, is in the log, with ids in submission
     // order.
-    let log = pool.experiment_log();
+    let log = pool.task_log();
     assert_eq!(log.len(), 26);
     assert_eq!(ids(&log), (0..26).collect());
     assert!(log.iter().all(|r| r.success));
-    let c = pool.pool().counters();
+    let c = pool.engine().counters();
     assert_eq!((c.completed, c.panicked), (26, 0));
     pool.shutdown();
 }
@@ -142,14 +142,14 @@ fn map_keeps_order_across_a_resize() {
         0..200,
     );
     assert_eq!(results.next().unwrap().unwrap(), 0);
-    pool.pool().set_target(8).unwrap();
+    pool.engine().set_target(8).unwrap();
     let middle: Vec<u64> = results.by_ref().take(99).map(Result::unwrap).collect();
     assert_eq!(middle, (1..100).map(|i| i * 10).collect::<Vec<_>>());
     // Shrinking under a running map strands nothing and keeps the order too.
-    pool.pool().set_target(2).unwrap();
+    pool.engine().set_target(2).unwrap();
     let rest: Vec<u64> = results.map(Result::unwrap).collect();
     assert_eq!(rest, (100..200).map(|i| i * 10).collect::<Vec<_>>());
-    assert_eq!(pool.experiment_log().len(), 200);
+    assert_eq!(pool.task_log().len(), 200);
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn counters_and_samples_agree() {
             })
         })
         .collect();
-    pool.pool().set_target(6).unwrap();
+    pool.engine().set_target(6).unwrap();
     for (i, h) in (0..30u64).zip(handles) {
         match h.join() {
             Ok(v) => assert_eq!(v, i),
@@ -180,7 +180,7 @@ fn counters_and_samples_agree() {
     }
     // Every joined task was counted by its worker, too.
     let by_workers: u64 = pool
-        .pool()
+        .engine()
         .worker_stats()
         .iter()
         .map(|w| w.completions)
@@ -195,7 +195,7 @@ fn counters_and_samples_agree() {
         })
         .unwrap();
     }
-    pool.pool().set_target(2).unwrap();
+    pool.engine().set_target(2).unwrap();
     let mapped: Vec<_> = pool
         .map(|x: u32| if x == 7 { panic!("map 7") } else { x }, 0..10)
         .collect();
@@ -209,8 +209,8 @@ fn counters_and_samples_agree() {
         assert!(pool.submit(|| ()).join().unwrap_err().is_cancelled());
     }
 
-    let c = pool.pool().counters();
-    let log = pool.experiment_log();
+    let c = pool.engine().counters();
+    let log = pool.task_log();
     let ran = c.completed + c.panicked;
     assert_eq!(ran, 50);
     assert_eq!((c.panicked, c.cancelled, c.rejected), (8, 0, 3));
@@ -260,13 +260,13 @@ fn shutdown_drains() {
             })
         })
         .collect();
-    pool.pool().set_target(4).unwrap();
+    pool.engine().set_target(4).unwrap();
     pool.shutdown();
     let sum: i32 = handles.into_iter().map(|h| h.join().unwrap()).sum();
     assert_eq!(sum, (0..50).sum::<i32>());
     assert_eq!(pool.current_thread_count(), 0);
-    assert_eq!(pool.experiment_log().len(), 50);
-    assert!(pool.pool().set_target(2).unwrap_err().is_shutdown());
+    assert_eq!(pool.task_log().len(), 50);
+    assert!(pool.engine().set_target(2).unwrap_err().is_shutdown());
 }
 
 #[test]
@@ -278,7 +278,7 @@ fn bad_settings_are_errors_naming_the_setting() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid pool `bps`: min_workers (4) is greater than max_workers (2)"
+        "invalid pool `bpi`: min_workers (4) is greater than max_workers (2)"
     );
     let err = InstrumentedPool::builder()
         .max_workers(4)

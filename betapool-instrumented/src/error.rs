@@ -5,18 +5,18 @@ use std::fmt;
 use betapool_core::SpawnError;
 use betapool_metrics::MetricsError;
 
-/// Why a [`StaticThreadPoolExecutor`](crate::StaticThreadPoolExecutor) or an
-/// [`InstrumentedPool`](crate::InstrumentedPool) could not be built.
+/// Why an [`InstrumentedPool`](crate::InstrumentedPool), or an executor built on one, could not
+/// be built.
 ///
 /// The message names the pool, the setting at fault and its value. The type is opaque, as
 /// rayon's `ThreadPoolBuildError` is, so that new causes can be added without breaking callers;
 /// [`key`](BuildError::key) tells a program which setting was wrong.
 ///
 /// ```
-/// use betapool_static::StaticThreadPoolExecutor;
+/// use betapool_instrumented::InstrumentedPool;
 ///
-/// let err = StaticThreadPoolExecutor::new(0).unwrap_err();
-/// assert_eq!(err.to_string(), "invalid pool `bps`: workers (0) must be at least 1");
+/// let err = InstrumentedPool::builder().fixed_size(0).build().unwrap_err();
+/// assert_eq!(err.to_string(), "invalid pool `bpi`: workers (0) must be at least 1");
 /// assert_eq!(err.key(), Some("workers"));
 /// ```
 #[derive(Debug, thiserror::Error)]
@@ -75,11 +75,11 @@ impl BuildError {
     /// The builder setting at fault, or `None` when the OS refused to start a worker thread.
     ///
     /// ```
-    /// use betapool_static::StaticThreadPoolExecutor;
+    /// use betapool_instrumented::InstrumentedPool;
     ///
-    /// let err = StaticThreadPoolExecutor::builder(4).window_size(0).build().unwrap_err();
+    /// let err = InstrumentedPool::builder().fixed_size(4).window_size(0).build().unwrap_err();
     /// assert_eq!(err.key(), Some("window_size"));
-    /// let err = StaticThreadPoolExecutor::builder(4).name("").build().unwrap_err();
+    /// let err = InstrumentedPool::builder().fixed_size(4).name("").build().unwrap_err();
     /// assert_eq!(err.key(), Some("name"));
     /// ```
     pub fn key(&self) -> Option<&'static str> {
@@ -94,9 +94,9 @@ impl BuildError {
     /// setting).
     ///
     /// ```
-    /// use betapool_static::StaticThreadPoolExecutor;
+    /// use betapool_instrumented::InstrumentedPool;
     ///
-    /// let err = StaticThreadPoolExecutor::new(0).unwrap_err();
+    /// let err = InstrumentedPool::builder().fixed_size(0).build().unwrap_err();
     /// assert!(!err.is_spawn_failure());
     /// ```
     pub fn is_spawn_failure(&self) -> bool {
@@ -119,16 +119,16 @@ impl From<betapool_core::BuildError> for BuildError {
 /// build a `SpawnError`. This type carries your own closure and the engine's message.
 ///
 /// ```
-/// use betapool_static::StaticThreadPoolExecutor;
+/// use betapool_instrumented::InstrumentedPool;
 ///
-/// let executor = StaticThreadPoolExecutor::new(2)?;
-/// executor.shutdown();
-/// let err = executor.try_submit(|| 21 * 2).unwrap_err();
+/// let pool = InstrumentedPool::builder().fixed_size(2).build()?;
+/// pool.shutdown();
+/// let err = pool.try_submit(|| 21 * 2).unwrap_err();
 /// assert!(err.is_shutdown());
-/// assert_eq!(err.to_string(), "pool `bps` is shut down; the task was not accepted");
+/// assert_eq!(err.to_string(), "pool `bpi` is shut down; the task was not accepted");
 /// let f = err.into_inner();
 /// assert_eq!(f(), 42);
-/// # Ok::<(), betapool_static::BuildError>(())
+/// # Ok::<(), betapool_instrumented::BuildError>(())
 /// ```
 pub struct SubmitError<F> {
     kind: SubmitErrorKind,
@@ -161,13 +161,13 @@ impl<F> SubmitError<F> {
         }
     }
 
-    /// Whether the executor was shut down.
+    /// Whether the pool was shut down.
     ///
     /// ```
-    /// let executor = betapool_static::StaticThreadPoolExecutor::new(1)?;
-    /// executor.shutdown();
-    /// assert!(executor.try_submit(|| ()).unwrap_err().is_shutdown());
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().fixed_size(1).build()?;
+    /// pool.shutdown();
+    /// assert!(pool.try_submit(|| ()).unwrap_err().is_shutdown());
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn is_shutdown(&self) -> bool {
         self.kind == SubmitErrorKind::Shutdown
@@ -177,26 +177,26 @@ impl<F> SubmitError<F> {
     ///
     /// ```
     /// use std::sync::mpsc;
-    /// use betapool_static::{RejectionPolicy, StaticThreadPoolExecutor};
+    /// use betapool_instrumented::{InstrumentedPool, RejectionPolicy};
     ///
-    /// let executor = StaticThreadPoolExecutor::builder(1)
+    /// let pool = InstrumentedPool::builder().fixed_size(1)
     ///     .queue_capacity(1)
     ///     .rejection_policy(RejectionPolicy::Reject)
     ///     .build()?;
     /// let (started_tx, started) = mpsc::channel();
     /// let (release, release_rx) = mpsc::channel::<()>();
-    /// let busy = executor.submit(move || {
+    /// let busy = pool.submit(move || {
     ///     started_tx.send(()).unwrap();
     ///     let _ = release_rx.recv();
     /// });
     /// started.recv().unwrap(); // the only worker is busy now
-    /// let queued = executor.submit(|| ()); // takes the one queue slot
-    /// let err = executor.try_submit(|| ()).unwrap_err();
+    /// let queued = pool.submit(|| ()); // takes the one queue slot
+    /// let err = pool.try_submit(|| ()).unwrap_err();
     /// assert!(err.is_full());
     /// drop(release);
     /// busy.join().unwrap();
     /// queued.join().unwrap();
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn is_full(&self) -> bool {
         self.kind == SubmitErrorKind::Full
@@ -205,11 +205,11 @@ impl<F> SubmitError<F> {
     /// Gives the closure back.
     ///
     /// ```
-    /// let executor = betapool_static::StaticThreadPoolExecutor::new(1)?;
-    /// executor.shutdown();
-    /// let f = executor.try_submit(|| "unrun").unwrap_err().into_inner();
+    /// let pool = betapool_instrumented::InstrumentedPool::builder().fixed_size(1).build()?;
+    /// pool.shutdown();
+    /// let f = pool.try_submit(|| "unrun").unwrap_err().into_inner();
     /// assert_eq!(f(), "unrun");
-    /// # Ok::<(), betapool_static::BuildError>(())
+    /// # Ok::<(), betapool_instrumented::BuildError>(())
     /// ```
     pub fn into_inner(self) -> F {
         self.task
