@@ -3,7 +3,8 @@
 //! - `cargo xtask loom`: the loom models of the engine (release, `--cfg loom`, 2 preemptions).
 //! - `cargo xtask bench [--quick]`: the static oracle sweep and the peer pools on every
 //!   workload, each configuration in its own process, then the criterion micro-benchmarks;
-//!   writes `target/bench/`.
+//!   writes `target/bench/`. `--baseline RUNNER` runs every configuration also under another
+//!   build of the runner, interleaved, and writes the A/B table `target/bench/ab.md`.
 //! - `cargo xtask test`: every test of the workspace under cargo-nextest with a slow-timeout,
 //!   then the doc tests (the README's test command).
 //! - `cargo xtask stress`: the long forms of the engine's stress tests (1 000 000 chaos tasks,
@@ -17,6 +18,7 @@
 //! - `cargo xtask ci`: everything `.ci/run` checks (format, lints, tests, docs, loom,
 //!   AddressSanitizer, 60 s of cargo fuzz on the group config, a 3-minute soak, benches build).
 
+mod ab;
 mod bench;
 mod ci;
 mod cmd;
@@ -29,7 +31,7 @@ mod test;
 
 use anyhow::{Result, bail};
 
-const USAGE: &str = "usage: cargo xtask <test | loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] | stress | soak [--minutes N] | load [--seconds N] [--warmup-s S] [--connections C] [--repeats N] [--configs DIR | --config NAME=PATH ...] [--seed S] [--out DIR] | ci>";
+const USAGE: &str = "usage: cargo xtask <test | loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] [--baseline RUNNER] | stress | soak [--minutes N] | load [--seconds N] [--warmup-s S] [--connections C] [--repeats N] [--configs DIR | --config NAME=PATH ...] [--seed S] [--out DIR] | ci>";
 
 fn main() {
     if let Err(e) = run() {
