@@ -50,7 +50,8 @@ pub(crate) fn add_rest(rests: &mut Vec<Rest>, minute: usize, rss_bytes: u64, at_
 /// "RSS at the end of minute n" is the minute's RSS at rest: the lowest RSS read during the
 /// pause ([`PAUSE`](super::arrivals::PAUSE)) that ends the minute, at every
 /// [`POLL`](super::monitor::POLL) from `n · 60 − 3` s up to `n · 60` s after the load started
-/// (for a last, partial minute, during the last 3 s of the load). The change is `(last − first) / first`, in percent.
+/// (for a last, partial minute, during the last 3 s of the load). The change is
+/// `(last − first) / first`, in percent.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub(crate) enum Drift {

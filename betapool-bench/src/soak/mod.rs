@@ -18,7 +18,7 @@
 //! - [`checks`]: the named checks the run must pass;
 //! - [`report`]: what `soak.json` holds;
 //! - [`render`]: the printed summary and progress lines;
-//! - [`chart`]: `soak.svg`;
+//! - [`chart`]: the chart of threads and memory, `soak.svg`;
 //! - [`run`]: the command from start to exit code.
 
 mod args;

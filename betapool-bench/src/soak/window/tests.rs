@@ -1,4 +1,5 @@
-//! Tests of the windows: minutes split at whole minutes, and each window's figures and the drift come from that minute's readings.
+//! Tests of the windows: minutes split at whole minutes, and each window's figures and the
+//! drift come from that minute's readings.
 
 use super::{Window, WindowSummary, summarize};
 use crate::soak::memory::{Drift, Rest, drift};
