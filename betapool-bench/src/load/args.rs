@@ -103,7 +103,7 @@ fn parse_number(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Parses `--connections`: from 1 to [`MAX_CONNECTIONS`].
+/// Parses `--repeats`: from 1 to [`MAX_REPEATS`].
 fn parse_repeats(text: &str) -> Result<usize, String> {
     let n: usize = text
         .parse()
@@ -114,6 +114,7 @@ fn parse_repeats(text: &str) -> Result<usize, String> {
     Ok(n)
 }
 
+/// Parses `--connections`: from 1 to [`MAX_CONNECTIONS`].
 fn parse_connections(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n @ 1..=MAX_CONNECTIONS) => Ok(n),

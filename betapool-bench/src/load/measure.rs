@@ -1,5 +1,17 @@
-//! One configuration measured: its server started, the connections opened one at a time, the
-//! closed-loop load and the sampler run over the window, the server stopped, the result built.
+//! One configuration measured, in order:
+//! 1. the server starts with `--config PATH --bind 127.0.0.1:0` and prints where it listens
+//!    ([`server`](super::server));
+//! 2. `--connections` client threads, each with its own kept-alive connection
+//!    ([`client`](super::client)), open their connections one at a time, each answered once
+//!    (`GET /health`) before the next opens; then, all together, they send requests in a
+//!    closed loop: the next as soon as the previous is answered, drawn from a seeded mix
+//!    ([`latency`]). After `--warmup-s` the latency of every answer is recorded, for
+//!    `--seconds`; a request in flight at the end is waited for, so the slowest answers are
+//!    not cut from the tail. Non-2xx answers and I/O errors are counted, never dropped;
+//! 3. meanwhile a sampler reads the server's threads, CPU time and RSS from `/proc/<pid>`
+//!    every [`SAMPLE_INTERVAL`](super::sampler::SAMPLE_INTERVAL) ([`proc`](super::proc)) and,
+//!    half-way, saves its `/stats` and `/metrics`;
+//! 4. the server is killed, even when the run fails (the guard kills it when dropped).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;

@@ -4,7 +4,7 @@
 //!
 //! - [`args`]: the flags;
 //! - [`configs`]: which configurations run, in what order;
-//! - [`run`]: the command: every configuration in turn, then the report and the exit code;
+//! - [`run`](mod@run): the command: every configuration in turn, then the report and the exit code;
 //! - [`measure`]: one configuration, from starting its server to its result;
 //! - [`server`]: the service as a child process, killed when its guard is dropped;
 //! - [`window`]: the start gate and the measurement window;

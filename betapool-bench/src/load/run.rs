@@ -1,6 +1,7 @@
-//! `betapool-bench load`: measures every configuration in turn (interleaved over the
-//! repeats), then writes `load.json`, `load.md` and `load.svg` and fails naming every run that
-//! failed.
+//! `betapool-bench load`: measures every configuration in turn ([`measure`]), interleaved over
+//! the repeats. Then `load.json`, `load.md` (the table, also printed) and `load.svg` (latency
+//! by percentile) are written into `--out` ([`report`]). A configuration that fails is
+//! reported and the others still run; the command then exits non-zero.
 
 use std::fs;
 use std::path::Path;

@@ -1,5 +1,5 @@
-//! The sampler thread: reads the server's process from `/proc/<pid>` over the measurement and
-//! saves its `/stats` and `/metrics` from half-way through.
+//! The sampler thread: reads the server's process from `/proc/<pid>` over the measurement,
+//! fetches its `/stats` and `/metrics` half-way through, and saves them into `--out`.
 
 use std::fs;
 use std::net::SocketAddr;

@@ -19,7 +19,7 @@
 //! - [`report`]: what `soak.json` holds;
 //! - [`render`]: the printed summary and progress lines;
 //! - [`chart`]: the chart of threads and memory, `soak.svg`;
-//! - [`run`]: the command from start to exit code.
+//! - [`run`](mod@run): the command from start to exit code.
 
 mod args;
 mod arrivals;
