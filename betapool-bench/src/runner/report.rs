@@ -7,12 +7,29 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use betapool_harness::RunReport;
 use betapool_harness::svg::{Chart, HLine, Series, line_chart};
 use serde::{Deserialize, Serialize};
+
+/// The options of `betapool-bench report`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct ReportArgs {
+    /// The runs, one JSON object per line (as `cargo xtask bench` collects them).
+    #[arg(long)]
+    pub(crate) runs: PathBuf,
+    /// Where to write the files.
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+}
+
+/// Runs `betapool-bench report`: aggregates the runs into `results.json`, `summary.md` and
+/// one SVG chart per workload.
+pub(crate) fn run(args: &ReportArgs) -> Result<()> {
+    write(&args.runs, &args.out)
+}
 
 /// What `cargo xtask bench` records about the run as a whole (`meta.json` beside the runs).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -91,7 +108,7 @@ struct Results<'a> {
 }
 
 /// Reads `runs` (one `RunReport` per line) and `meta.json` beside it, writes the reports to `out`.
-pub(crate) fn write(runs_path: &Path, out: &Path) -> Result<()> {
+fn write(runs_path: &Path, out: &Path) -> Result<()> {
     let text = fs::read_to_string(runs_path)
         .with_context(|| format!("reading {}", runs_path.display()))?;
     let mut runs = Vec::new();
@@ -333,15 +350,4 @@ fn chart(workload: &str, rows: &[&Aggregate]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::Stat;
-
-    #[test]
-    fn stat_median_min_max() {
-        let s = Stat::of([3.0, 1.0, 2.0]);
-        assert_eq!((s.median, s.min, s.max), (2.0, 1.0, 3.0));
-        let s = Stat::of([4.0, 1.0, 2.0, 3.0]);
-        assert_eq!(s.median, 2.5);
-        assert!(Stat::of([]).median.is_nan());
-    }
-}
+mod tests;

@@ -1,0 +1,99 @@
+//! Which configurations a run measures, and in what order: the `--config` flags, the files of
+//! `--configs DIR`, or the defaults.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use super::LoadArgs;
+use super::results::ConfigEntry;
+
+/// Where the default configurations live, relative to the current directory (the workspace
+/// root, where `cargo xtask load` runs the driver).
+const DEFAULT_CONFIG_DIR: &str = "examples/inference-server/configs";
+
+/// The default configurations, in the order they run and are reported: the seed's single pool
+/// of 10, the same pool at the seed's total of 140, the seed's five fixed pools, and five
+/// adaptive pools. A `--configs DIR` runs these first too, when it has them.
+const DEFAULT_CONFIGS: [&str; 4] = [
+    "shared-static",
+    "shared-static-140",
+    "named-static",
+    "named-adaptive",
+];
+
+/// The configurations to run, in order: the `--config` flags as given, the `*.toml` files of
+/// `--configs DIR` (the defaults' names first, in their order, then the rest by name), or
+/// the four defaults.
+pub(crate) fn resolve_configs(args: &LoadArgs) -> Result<Vec<ConfigEntry>> {
+    if !args.config.is_empty() {
+        let mut seen = Vec::new();
+        for c in &args.config {
+            if seen.contains(&&c.name) {
+                bail!(
+                    "--config {}={}: the name `{}` is given twice",
+                    c.name,
+                    c.path,
+                    c.name
+                );
+            }
+            seen.push(&c.name);
+            if !Path::new(&c.path).is_file() {
+                bail!("--config {}={}: no such file", c.name, c.path);
+            }
+        }
+        return Ok(args.config.clone());
+    }
+    let Some(dir) = &args.configs else {
+        return DEFAULT_CONFIGS
+            .iter()
+            .map(|name| {
+                let path = Path::new(DEFAULT_CONFIG_DIR).join(format!("{name}.toml"));
+                if !path.is_file() {
+                    bail!(
+                        "{}: no such file; run from the workspace root, or name the \
+                         configurations with --configs DIR or --config NAME=PATH",
+                        path.display()
+                    );
+                }
+                Ok(ConfigEntry {
+                    name: (*name).into(),
+                    path: path.display().to_string(),
+                })
+            })
+            .collect();
+    };
+    let entries = fs::read_dir(dir)
+        .with_context(|| format!("--configs {}: cannot read the directory", dir.display()))?;
+    let mut configs = Vec::new();
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("--configs {}: cannot read the directory", dir.display()))?
+            .path();
+        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            configs.push(ConfigEntry {
+                name,
+                path: path.display().to_string(),
+            });
+        }
+    }
+    if configs.is_empty() {
+        bail!("--configs {}: no .toml file in it", dir.display());
+    }
+    let rank = |name: &str| {
+        DEFAULT_CONFIGS
+            .iter()
+            .position(|d| *d == name)
+            .unwrap_or(DEFAULT_CONFIGS.len())
+    };
+    configs.sort_by(|a, b| (rank(&a.name), &a.name).cmp(&(rank(&b.name), &b.name)));
+    Ok(configs)
+}
+
+#[cfg(test)]
+mod tests;

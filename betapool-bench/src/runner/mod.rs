@@ -1,0 +1,15 @@
+//! The bench runner behind `cargo xtask bench`: one pool on one workload per process, the
+//! spin calibration those processes share, and the report over their collected runs.
+//!
+//! - [`calibrate`]: `betapool-bench calibrate`, the spin calibration as JSON;
+//! - [`run`]: `betapool-bench run`, one configuration in this process, its report as one JSON
+//!   line;
+//! - [`peers`]: the peer pools (tokio, smol, rayon, threadpool) behind the harness's
+//!   `Executor` trait;
+//! - [`report`]: `betapool-bench report`, the runs aggregated into `results.json`,
+//!   `summary.md` and one SVG chart per workload.
+
+pub(crate) mod calibrate;
+mod peers;
+pub(crate) mod report;
+pub(crate) mod run;
