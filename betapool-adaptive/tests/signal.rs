@@ -1,7 +1,7 @@
 //! The signal works: oversubscribed CPU-bound threads look blocked to the seed's β but not to
 //! β_true, and sleeping threads look blocked to both. Generous bounds; the averages are taken
-//! over the experiment log's rows while the load runs. One test per binary keeps other tests'
-//! threads off the cores.
+//! over the experiment log's rows while the load runs. nextest runs this test alone
+//! (`.config/nextest.toml`), so no other test's threads share the cores.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -72,6 +72,13 @@ fn the_signal_tells_blocking_from_contention() {
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 
+    // Why the bounds are safe, and what they need: the test runs alone (no other test beside
+    // it). On the 2-core machine, in 35 runs under other processes' load (load average 2.4 to
+    // 6.3 where recorded), the medians read naive β 0.51 to 0.94 (bound 0.3), the spinners'
+    // β_true 0.00 to 0.18 in 29 runs and 0.22 to 0.36 in 6 (bound 0.2), and the sleepers'
+    // β_true 0.80 to 0.99 (bound 0.8). The naive bound has a wide margin; the two β_true
+    // bounds hold only while the cores are the test's: load from outside the test pushes both
+    // readings towards them, and a median of 5 rows does not absorb it.
     let cpu = measure(2 * cores, 5, spin);
     let naive = median(&cpu, |r| r.blocking_ratio).expect("β measured");
     let truth = median(&cpu, |r| r.beta_true).expect("β_true measured");

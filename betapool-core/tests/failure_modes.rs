@@ -64,7 +64,10 @@ fn wait_until(mut done: impl FnMut() -> bool) {
 fn shutdown_timeout_gives_up_on_a_task_that_never_returns() {
     const TIMEOUT: Duration = Duration::from_millis(200);
     // What the contract promises is "returns within TIMEOUT plus a little"; the bound asserted
-    // is generous because the machines are shared and noisy. The measured figure is printed.
+    // is generous because the machines are shared and noisy. The measured figure is printed:
+    // run alone (nextest runs this test with no other beside it, `.config/nextest.toml`) on the
+    // 2-core machine under other processes' load, it overshot by 0.1 to 11 ms, 45 times less
+    // than SLACK; only a stall of half a second in waking the caller would fail it.
     const SLACK: Duration = Duration::from_millis(500);
 
     let pool = Builder::new().name("stuck").workers(1).build().unwrap();

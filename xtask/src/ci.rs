@@ -7,6 +7,8 @@ use anyhow::Result;
 use crate::cmd;
 
 pub(crate) fn run(_args: &[String]) -> Result<()> {
+    // First: it reads files and runs `cargo metadata`, so it fails in a second, before any build.
+    crate::tidy::run(&[])?;
     cmd::run(cmd::cargo(&["fmt", "--all", "--check"]))?;
     cmd::run(cmd::cargo(&[
         "clippy",

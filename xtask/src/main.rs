@@ -15,7 +15,11 @@
 //!   the inference server under a closed-loop HTTP load over loopback, 3 interleaved runs per pool
 //!   configuration (shared static 10 and 140, named static, named adaptive); writes
 //!   `target/load/` (a table of req/s, latency percentiles, threads and CPU, and a chart).
-//! - `cargo xtask ci`: everything `.ci/run` checks (format, lints, tests, docs, loom,
+//! - `cargo xtask tidy`: the house rules no compiler checks: every crate's betapool dependencies
+//!   are exactly those of its row in `ARCHITECTURE.md` and point to a lower layer, every source
+//!   file starts with a `//!` line, the engine takes its sync primitives only from the loom shim,
+//!   and no non-test source file is longer than 600 lines. Prints every violation, then fails.
+//! - `cargo xtask ci`: everything `.ci/run` checks (tidy, format, lints, tests, docs, loom,
 //!   AddressSanitizer, 60 s of cargo fuzz on the group config, a 3-minute soak, benches build).
 
 mod ab;
@@ -28,10 +32,11 @@ mod micro;
 mod soak;
 mod stress;
 mod test;
+mod tidy;
 
 use anyhow::{Result, bail};
 
-const USAGE: &str = "usage: cargo xtask <test | loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] [--baseline RUNNER] | stress | soak [--minutes N] | load [--seconds N] [--warmup-s S] [--connections C] [--repeats N] [--configs DIR | --config NAME=PATH ...] [--seed S] [--out DIR] | ci>";
+const USAGE: &str = "usage: cargo xtask <test | loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] [--baseline RUNNER] | stress | soak [--minutes N] | load [--seconds N] [--warmup-s S] [--connections C] [--repeats N] [--configs DIR | --config NAME=PATH ...] [--seed S] [--out DIR] | tidy | ci>";
 
 fn main() {
     if let Err(e) = run() {
@@ -51,6 +56,7 @@ fn run() -> Result<()> {
         Some("load") => load::run(rest),
         Some("test") => test::run(rest),
         Some("stress") => stress::run(rest),
+        Some("tidy") => tidy::run(rest),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
