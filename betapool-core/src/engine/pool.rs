@@ -60,8 +60,8 @@ impl Pool {
     /// Runs `f` on the pool and returns a handle to its result.
     ///
     /// If the pool is shut down, or its bounded queue is full under
-    /// [`RejectionPolicy::Reject`], `f` is dropped and the handle resolves as cancelled; use
-    /// [`try_spawn`](Pool::try_spawn) to get `f` back instead.
+    /// [`RejectionPolicy::Reject`](crate::RejectionPolicy::Reject), `f` is dropped and the
+    /// handle resolves as cancelled; use [`try_spawn`](Pool::try_spawn) to get `f` back instead.
     ///
     /// ```
     /// let pool = betapool_core::Builder::new().build()?;
