@@ -61,8 +61,9 @@ pub struct ControllerConfig {
     pub cpu_upper_threshold: f64,
     /// System CPU percent (0 to 100) below which the pool may shrink.
     pub cpu_lower_threshold: f64,
-    /// Minimum time between two resizing decisions. Zero is allowed and means no
-    /// cool-down: the policy may resize on every tick.
+    /// Minimum time between two resizing decisions. It must be greater than zero
+    /// ([`validate`](Self::validate) rejects a zero window, which would let a noisy signal
+    /// flap the pool every tick); a fast-reacting controller sets a small window instead.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "stabilization_window_sec", with = "secs")
@@ -338,8 +339,8 @@ impl ControllerConfig {
     ///
     /// It rejects: a zero `monitor_interval`; β thresholds that are NaN or outside
     /// [0, 1]; `beta_low_threshold >= beta_high_threshold`; zero scaling steps; CPU
-    /// thresholds that are NaN or outside [0, 100]; and
-    /// `cpu_lower_threshold >= cpu_upper_threshold`; a zero `stabilization_window`. Fields are checked in declaration
+    /// thresholds that are NaN or outside [0, 100]; `cpu_lower_threshold >=
+    /// cpu_upper_threshold`; and a zero `stabilization_window`. Fields are checked in declaration
     /// order, and each range before the ordering of its pair, so a NaN is reported as
     /// out of range.
     ///

@@ -12,7 +12,8 @@
 //! - [`Decision`]: an [`Action`] with a reason, and the arithmetic that turns it into a
 //!   new target inside the pool's bounds.
 //! - [`DecisionPolicy`]: the object-safe trait a policy implements.
-//! - [`FixedPolicy`]: the policy of a static pool; it always holds.
+//! - [`FixedPolicy`]: always holds, so the pool keeps its target: for tests and for pinning an
+//!   adaptive executor at one size.
 //! - [`DefaultPolicy`]: the adaptive pool's default: jumps to the Little's-law size while
 //!   there is demand and the cores are not full, vetoes growth under CPU contention.
 //! - [`SeedPolicy`]: BetaPool's published algorithm (warm-up, monitor interval,

@@ -1,5 +1,5 @@
 //! The `DecisionPolicy` trait that turns observations into decisions, and the trivial
-//! `FixedPolicy` used by static pools.
+//! `FixedPolicy` that never resizes.
 
 use std::fmt;
 
@@ -96,8 +96,13 @@ impl<P: DecisionPolicy + ?Sized> DecisionPolicy for Box<P> {
     }
 }
 
-/// The policy of a static pool: it always holds, so the pool keeps the size it was
-/// built with.
+/// A policy that never resizes: every decision is a hold, so the pool keeps the target it
+/// already has.
+///
+/// Static pools use no policy at all. This one pins an adaptive executor at one size: its
+/// controller still samples every tick and its experiment log still fills, so the signals
+/// can be measured at a chosen size, but no resize (and so no decision record) ever
+/// happens. Tests use it for a controller that never acts.
 ///
 /// # Examples
 ///

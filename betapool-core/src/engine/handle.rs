@@ -1,21 +1,26 @@
-//! `JoinHandle<T>`: the caller's side of a spawned task, joinable by blocking or by `.await`.
+//! A spawned task and its `JoinHandle<T>`: the closure runs or is cancelled once, and the caller
+//! joins its result by blocking or by `.await`.
 //!
-//! The task and its handle share one cell. The task's side, `Completion`, writes the result
-//! exactly once; the handle takes it out exactly once. Ownership makes "the output is dropped
-//! exactly once" hold by construction: the output lives in the cell until the handle takes it,
-//! or until the last of the two sides lets go of the cell.
+//! The task (`Job`) and its handle share one cell. The task's side, `Completion`, writes the
+//! result exactly once; the handle takes it out exactly once. Ownership makes "the output is
+//! dropped exactly once" hold by construction: the output lives in the cell until the handle
+//! takes it, or until the last of the two sides lets go of the cell. A job dropped without
+//! running or being cancelled (which the engine never does, but a panic unwinding through the
+//! queue might) resolves its handle as cancelled from `Drop`, so no handle is left hanging.
 
 use std::fmt;
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
+use std::sync::PoisonError;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use crate::error::JoinError;
 use crate::loom::sync::atomic::{AtomicBool, Ordering};
-use std::sync::PoisonError;
-
 use crate::loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use super::task::{Outcome, Runnable};
 
 /// The state behind one task's result.
 struct Cell<T> {
@@ -45,7 +50,7 @@ impl<T> Cell<T> {
 }
 
 /// Creates the two sides of a task's result.
-pub(crate) fn pair<T>() -> (Completion<T>, JoinHandle<T>) {
+fn pair<T>() -> (Completion<T>, JoinHandle<T>) {
     let cell = Arc::new(Cell {
         slot: Mutex::new(Slot {
             result: None,
@@ -60,13 +65,13 @@ pub(crate) fn pair<T>() -> (Completion<T>, JoinHandle<T>) {
 }
 
 /// The task's side: writes the result once.
-pub(crate) struct Completion<T> {
+struct Completion<T> {
     cell: Arc<Cell<T>>,
 }
 
 impl<T> Completion<T> {
     /// Stores the result and wakes whoever waits for it.
-    pub(crate) fn complete(self, result: Result<T, JoinError>) {
+    fn complete(self, result: Result<T, JoinError>) {
         let waker = {
             let mut slot = self.cell.lock();
             slot.result = Some(result);
@@ -81,6 +86,71 @@ impl<T> Completion<T> {
         // Wake outside the lock: the waker may run user code (an executor's schedule hook).
         if let Some(w) = waker {
             w.wake();
+        }
+    }
+}
+
+/// A closure whose result goes to a `JoinHandle`.
+pub(crate) struct Job<F, T> {
+    f: Option<F>,
+    completion: Option<Completion<T>>,
+}
+
+impl<F, T> Job<F, T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    /// The task that runs `f`, and the handle to its result.
+    pub(crate) fn new(f: F) -> (Job<F, T>, JoinHandle<T>) {
+        let (completion, handle) = pair();
+        let job = Job {
+            f: Some(f),
+            completion: Some(completion),
+        };
+        (job, handle)
+    }
+
+    /// Runs the closure here and now (also used by the caller-runs policy).
+    pub(crate) fn run_here(mut self, count: &dyn Fn(Outcome)) {
+        let Some(f) = self.f.take() else { return };
+        let result = catch_unwind(AssertUnwindSafe(f));
+        count(if result.is_ok() {
+            Outcome::Completed
+        } else {
+            Outcome::Panicked
+        });
+        if let Some(c) = self.completion.take() {
+            c.complete(result.map_err(JoinError::panic));
+        }
+    }
+}
+
+impl<F, T> Runnable for Job<F, T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    fn run(self: Box<Self>, count: &dyn Fn(Outcome)) {
+        (*self).run_here(count);
+    }
+
+    fn cancel(mut self: Box<Self>) {
+        // Drop the closure first so that its captures are gone before a joiner wakes up.
+        drop(self.f.take());
+        if let Some(c) = self.completion.take() {
+            c.complete(Err(JoinError::cancelled()));
+        }
+    }
+}
+
+impl<F, T> Drop for Job<F, T> {
+    fn drop(&mut self) {
+        // Only reached with a completion still present if the job was neither run nor
+        // cancelled; resolve the handle so that nobody waits forever.
+        drop(self.f.take());
+        if let Some(c) = self.completion.take() {
+            c.complete(Err(JoinError::cancelled()));
         }
     }
 }
@@ -103,6 +173,13 @@ pub struct JoinHandle<T> {
 }
 
 impl<T> JoinHandle<T> {
+    /// A handle that is already resolved as cancelled, for a task the pool refused.
+    pub(crate) fn cancelled() -> JoinHandle<T> {
+        let (completion, handle) = pair();
+        completion.complete(Err(JoinError::cancelled()));
+        handle
+    }
+
     /// Whether the task has finished (returned, panicked or been cancelled).
     ///
     /// ```

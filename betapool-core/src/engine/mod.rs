@@ -1,14 +1,14 @@
 //! The engine: worker threads fed from one queue, resizable at any moment, with no lost wake-up,
 //! no stranded task and no deadlocking shutdown. It applies sizes; it never decides them.
 
+mod admission;
 mod builder;
 mod counters;
-mod gate;
 mod handle;
 mod pool;
 mod queue;
 mod rejection;
-pub(crate) mod shared;
+mod shared;
 mod spawner;
 mod task;
 mod worker;

@@ -3,19 +3,15 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::error::{BuildError, ResizeError, ShutdownTimeout, SpawnError, SpawnErrorKind};
+use crate::error::{BuildError, ResizeError, ShutdownTimeout, SpawnError};
 use crate::loom::sync::Arc;
 
+use super::admission::Admission;
 use super::builder::Builder;
-use super::counters::{Counters, PoolCounters, WorkerStats};
-use super::gate::Inside;
-use super::handle::{JoinHandle, pair};
-use super::queue::Reserve;
-use super::rejection::RejectionPolicy;
-use super::shared::{Config, Shared, ShutdownMode};
-use super::spawner::Spawner;
-use super::task::{Detached, Job, Outcome};
-use super::worker;
+use super::counters::{Counters, WorkerStats};
+use super::handle::{Job, JoinHandle};
+use super::shared::{Config, Grow, Shared, ShutdownMode};
+use super::task::{Detached, Runnable};
 
 /// A pool of worker threads whose size can change at any moment.
 ///
@@ -37,17 +33,6 @@ use super::worker;
 /// ```
 pub struct Pool {
     shared: Arc<Shared>,
-}
-
-/// How a submission is admitted.
-enum Admission {
-    /// Push it; the submitter is inside the gate with a queue slot reserved.
-    Queue(Inside),
-    /// Run it on the caller (`RejectionPolicy::CallerRuns`, or `Block` from a worker of this
-    /// pool, which would otherwise wait on itself).
-    RunHere,
-    /// Refuse it.
-    Rejected(SpawnErrorKind),
 }
 
 impl Pool {
@@ -75,8 +60,8 @@ impl Pool {
     /// Runs `f` on the pool and returns a handle to its result.
     ///
     /// If the pool is shut down, or its bounded queue is full under
-    /// [`RejectionPolicy::Reject`], `f` is dropped and the handle resolves as cancelled; use
-    /// [`try_spawn`](Pool::try_spawn) to get `f` back instead.
+    /// [`RejectionPolicy::Reject`](crate::RejectionPolicy::Reject), `f` is dropped and the
+    /// handle resolves as cancelled; use [`try_spawn`](Pool::try_spawn) to get `f` back instead.
     ///
     /// ```
     /// let pool = betapool_core::Builder::new().build()?;
@@ -92,9 +77,7 @@ impl Pool {
             Ok(handle) => handle,
             Err(rejected) => {
                 drop(rejected.into_inner());
-                let (completion, handle) = pair();
-                completion.complete(Err(crate::error::JoinError::cancelled()));
-                handle
+                JoinHandle::cancelled()
             }
         }
     }
@@ -113,22 +96,18 @@ impl Pool {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        PoolCounters::bump(&self.shared.counters.submitted);
-        match self.admit() {
+        match self.shared.admit() {
             Admission::Queue(inside) => {
-                let (completion, handle) = pair();
-                self.shared.push(Box::new(Job::new(f, completion)), inside);
+                let (job, handle) = Job::new(f);
+                self.shared.push(Box::new(job), inside);
                 Ok(handle)
             }
             Admission::RunHere => {
-                let (completion, handle) = pair();
-                Job::new(f, completion).run_here(&|o| self.count_caller_run(o));
+                let (job, handle) = Job::new(f);
+                job.run_here(&|o| self.shared.count_caller_run(o));
                 Ok(handle)
             }
-            Admission::Rejected(kind) => {
-                PoolCounters::bump(&self.shared.counters.rejected);
-                Err(SpawnError::new(kind, f))
-            }
+            Admission::Rejected(kind) => Err(SpawnError::new(kind, f)),
         }
     }
 
@@ -146,67 +125,16 @@ impl Pool {
     where
         F: FnOnce() + Send + 'static,
     {
-        PoolCounters::bump(&self.shared.counters.submitted);
-        match self.admit() {
+        match self.shared.admit() {
             Admission::Queue(inside) => {
                 self.shared.push(Box::new(Detached { f }), inside);
                 Ok(())
             }
             Admission::RunHere => {
-                super::task::Runnable::run(Box::new(Detached { f }), &|o| self.count_caller_run(o));
+                Box::new(Detached { f }).run(&|o| self.shared.count_caller_run(o));
                 Ok(())
             }
-            Admission::Rejected(kind) => {
-                PoolCounters::bump(&self.shared.counters.rejected);
-                Err(SpawnError::new(kind, f))
-            }
-        }
-    }
-
-    fn count_caller_run(&self, outcome: Outcome) {
-        let c = &self.shared.counters;
-        PoolCounters::bump(match outcome {
-            Outcome::Completed => &c.completed,
-            Outcome::Panicked => &c.panicked,
-        });
-    }
-
-    fn admit(&self) -> Admission {
-        let shared = &self.shared;
-        loop {
-            let inside = match shared.gate.enter() {
-                Ok(inside) => inside,
-                Err(left) => {
-                    shared.after_rejected_enter(left);
-                    return Admission::Rejected(SpawnErrorKind::Shutdown {
-                        pool: shared.config.name.clone(),
-                    });
-                }
-            };
-            if shared.queue.reserve() == Reserve::Reserved {
-                return Admission::Queue(inside);
-            }
-            shared.leave_gate(inside);
-            match shared.config.rejection {
-                RejectionPolicy::Reject => {
-                    return Admission::Rejected(SpawnErrorKind::Full {
-                        pool: shared.config.name.clone(),
-                        capacity: shared.queue.capacity().unwrap_or(usize::MAX),
-                    });
-                }
-                RejectionPolicy::CallerRuns => return Admission::RunHere,
-                // A worker that blocked on its own pool's full queue could wait for itself.
-                RejectionPolicy::Block if worker::is_worker_of(shared.id) => {
-                    return Admission::RunHere;
-                }
-                RejectionPolicy::Block => {
-                    if !shared.wait_for_space() {
-                        return Admission::Rejected(SpawnErrorKind::Shutdown {
-                            pool: shared.config.name.clone(),
-                        });
-                    }
-                }
-            }
+            Admission::Rejected(kind) => Err(SpawnError::new(kind, f)),
         }
     }
 
@@ -224,17 +152,17 @@ impl Pool {
     /// ```
     pub fn set_target(&self, n: usize) -> Result<usize, ResizeError> {
         let shared = &self.shared;
-        let target = n.clamp(shared.config.min, shared.config.max);
+        let target = shared.clamp_target(n);
         let slots = shared
             .retarget(target)
-            .map_err(|_| ResizeError::shutdown(&shared.config.name))?;
+            .map_err(|_| ResizeError::shutdown(shared.name()))?;
         if slots.is_empty() {
             return Ok(target);
         }
-        shared.spawner.add(slots);
-        match Spawner::finish(shared) {
+        shared.add_pending(slots);
+        match shared.finish_growth() {
             None => Ok(target),
-            Some((index, e)) => Err(self.spawn_error(index, target, e)),
+            Some(refusal) => Err(shared.resize_error(refusal, target)),
         }
     }
 
@@ -286,34 +214,23 @@ impl Pool {
     /// ```
     pub fn request_target(&self, n: usize) -> Result<usize, ResizeError> {
         let shared = &self.shared;
-        let target = n.clamp(shared.config.min, shared.config.max);
+        let target = shared.clamp_target(n);
         let slots = shared
             .retarget(target)
-            .map_err(|_| ResizeError::shutdown(&shared.config.name))?;
+            .map_err(|_| ResizeError::shutdown(shared.name()))?;
         if !slots.is_empty() {
-            shared.spawner.add(slots);
-            Spawner::spawn_one(shared);
+            shared.add_pending(slots);
+            shared.spawn_pending();
         }
-        match Spawner::take_failure(shared) {
+        match shared.take_spawn_failure() {
             None => Ok(target),
-            Some((index, e)) => Err(self.spawn_error(index, target, e)),
+            Some(refusal) => Err(shared.resize_error(refusal, target)),
         }
-    }
-
-    fn spawn_error(&self, index: usize, target: usize, e: std::io::Error) -> ResizeError {
-        let shared = &self.shared;
-        ResizeError::spawn(
-            &shared.config.name,
-            &worker::thread_name(&shared.config.name, index),
-            shared.live(),
-            target,
-            e,
-        )
     }
 
     /// The pool's name (its thread-name prefix).
     pub fn name(&self) -> &str {
-        &self.shared.config.name
+        self.shared.name()
     }
 
     /// The number of workers the pool is steering towards.
@@ -329,7 +246,7 @@ impl Pool {
     /// Threads whose spawn is decided but not yet recorded, for the loom models.
     #[cfg(all(test, loom))]
     pub(crate) fn spawns_in_progress(&self) -> usize {
-        self.shared.lock().spawning
+        self.shared.spawns_in_progress()
     }
 
     /// Worker slots reserved and not yet given back, for the loom models.
@@ -351,27 +268,27 @@ impl Pool {
 
     /// Tasks accepted and not yet taken by a worker.
     pub fn queued(&self) -> usize {
-        self.shared.queue.len()
+        self.shared.queued()
     }
 
     /// The lower bound of `set_target`.
     pub fn min_workers(&self) -> usize {
-        self.shared.config.min
+        self.shared.min_workers()
     }
 
     /// The upper bound of `set_target`.
     pub fn max_workers(&self) -> usize {
-        self.shared.config.max
+        self.shared.max_workers()
     }
 
     /// The bound of the queue, if it has one.
     pub fn queue_capacity(&self) -> Option<usize> {
-        self.shared.queue.capacity()
+        self.shared.queue_capacity()
     }
 
     /// A snapshot of the task counters.
     pub fn counters(&self) -> Counters {
-        self.shared.counters.snapshot()
+        self.shared.counters()
     }
 
     /// A snapshot of every live worker's counters (busy time, completions, panics, OS thread
@@ -382,7 +299,7 @@ impl Pool {
 
     /// Whether shutdown has begun (new tasks are refused).
     pub fn is_shutdown(&self) -> bool {
-        self.shared.gate.is_closed()
+        self.shared.is_shutdown()
     }
 
     /// Refuses new tasks, runs every task already accepted, and waits for the worker threads to
@@ -426,7 +343,7 @@ impl Pool {
     }
 
     fn wait_and_join(&self, timeout: Option<Duration>) -> usize {
-        let keep = usize::from(worker::is_worker_of(self.shared.id));
+        let keep = usize::from(self.shared.on_own_worker());
         let live = self.shared.wait_exited(keep, timeout);
         for handle in self.shared.take_exited_threads() {
             // A worker thread cannot panic (tasks and hooks are caught), so there is nothing

@@ -1,12 +1,13 @@
-//! Starting the threads of a growth, with the new workers helping.
+//! Starting the threads of a growth, with the new workers helping: the one place a worker
+//! thread is started.
 //!
-//! A resize that adds `k` workers reserves `k` slots (`Shared::retarget`) and leaves them here.
-//! The caller of `set_target` starts them one at a time, and every new worker helps until none
-//! is left before it looks at the queue, so the number of threads spawning doubles at each
-//! round: 300 threads start in about nine spawn latencies rather than three hundred. It matters when
-//! the cores are busy, which is when a pool grows: a lone spawner gets only its share of them
-//! (measured before this existed: 335 threads took 50 ms to start from the controller thread
-//! while the workers already running kept both cores busy).
+//! A resize that adds `k` workers reserves `k` slots (`Shared::retarget`) and leaves them in
+//! `Shared::growth`. The caller of `set_target` starts them one at a time, and every new worker
+//! helps until none is left before it looks at the queue, so the number of threads spawning
+//! doubles at each round: 300 threads start in about nine spawn latencies rather than three
+//! hundred. It matters when the cores are busy, which is when a pool grows: a lone spawner gets
+//! only its share of them (335 threads took 50 ms to start from a lone controller thread while
+//! the workers already running kept both cores busy).
 //!
 //! The caller of `set_target` keeps spawning until nothing is pending and then waits for the
 //! helpers' spawns in flight, so `set_target` still returns with every thread started and any
@@ -18,111 +19,115 @@ use std::io;
 use std::mem;
 use std::sync::PoisonError;
 
-use crate::loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+use crate::error::ResizeError;
+use crate::loom::sync::{Arc, MutexGuard};
+use crate::loom::thread;
 
-use super::shared::{Shared, WorkerSlot};
+use super::shared::{Grow, Growth, Refusal, Shared, WorkerSlot};
 use super::worker;
 
-/// Slots waiting for a thread, and spawns under way.
-#[derive(Default)]
-struct State {
-    pending: Vec<Arc<WorkerSlot>>,
-    /// Slots taken from `pending` whose outcome is not yet recorded with `Shared::spawned`.
-    in_flight: usize,
-    /// The first refusal since the last `finish`: the slot's index and the OS error.
-    failure: Option<(usize, io::Error)>,
-}
-
-/// See the module documentation.
-#[derive(Default)]
-pub(crate) struct Spawner {
-    state: Mutex<State>,
-    /// Signalled when a spawn's outcome has been recorded.
-    done: Condvar,
-}
-
-impl Spawner {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+impl Shared {
+    fn lock_growth(&self) -> MutexGuard<'_, Growth> {
+        self.growth.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Leaves `slots` to be started.
-    pub(crate) fn add(&self, slots: Vec<Arc<WorkerSlot>>) {
-        self.lock().pending.extend(slots);
+    pub(crate) fn add_pending(&self, slots: Vec<Arc<WorkerSlot>>) {
+        self.lock_growth().pending.extend(slots);
     }
 
-    /// Starts the thread of one pending slot, if there is one; returns whether there was.
-    pub(crate) fn spawn_one(shared: &Arc<Shared>) -> bool {
-        let spawner = &shared.spawner;
+    /// The first refusal since the last call, if any, without waiting.
+    pub(crate) fn take_spawn_failure(&self) -> Option<Refusal> {
+        self.lock_growth().failure.take()
+    }
+
+    /// The error for a resize to `target` whose thread `refusal` the OS refused.
+    pub(crate) fn resize_error(&self, refusal: Refusal, target: usize) -> ResizeError {
+        let (index, e) = refusal;
+        let name = self.name();
+        ResizeError::spawn(
+            name,
+            &worker::thread_name(name, index),
+            self.live(),
+            target,
+            e,
+        )
+    }
+}
+
+impl Grow for Arc<Shared> {
+    fn spawn_pending(&self) -> bool {
         let slot = {
-            let mut st = spawner.lock();
-            let Some(slot) = st.pending.pop() else {
+            let mut g = self.lock_growth();
+            let Some(slot) = g.pending.pop() else {
                 return false;
             };
-            st.in_flight += 1;
+            g.in_flight += 1;
             slot
         };
-        let refused = match worker::spawn(shared, slot.clone()) {
+        let refused = match start_thread(self, slot.clone()) {
             Ok(handle) => {
-                shared.spawned(&slot, Some(handle));
+                self.spawned(&slot, Some(handle));
                 None
             }
             Err(e) => {
-                shared.spawned(&slot, None);
+                self.spawned(&slot, None);
                 Some(e)
             }
         };
         let released = {
-            let mut st = spawner.lock();
-            st.in_flight -= 1;
+            let mut g = self.lock_growth();
+            g.in_flight -= 1;
             match refused {
                 None => Vec::new(),
                 Some(e) => {
-                    if st.failure.is_none() {
-                        st.failure = Some((slot.index, e));
+                    if g.failure.is_none() {
+                        g.failure = Some((slot.index, e));
                     }
                     // Do not hammer an OS that refuses threads: give the other slots back.
-                    let released = mem::take(&mut st.pending);
-                    st.in_flight += released.len();
+                    let released = mem::take(&mut g.pending);
+                    g.in_flight += released.len();
                     released
                 }
             }
         };
         if !released.is_empty() {
             for s in &released {
-                shared.spawned(s, None);
+                self.spawned(s, None);
             }
-            spawner.lock().in_flight -= released.len();
+            self.lock_growth().in_flight -= released.len();
         }
-        spawner.done.notify_all();
+        self.growth_done.notify_all();
         true
     }
 
-    /// The first refusal since the last call, if any, without waiting.
-    pub(crate) fn take_failure(shared: &Arc<Shared>) -> Option<(usize, io::Error)> {
-        shared.spawner.lock().failure.take()
-    }
-
-    /// Starts pending slots until none is left, waits for the spawns other threads have under
-    /// way, and returns the first refusal since the last call.
-    pub(crate) fn finish(shared: &Arc<Shared>) -> Option<(usize, io::Error)> {
+    fn finish_growth(&self) -> Option<Refusal> {
         loop {
-            while Self::spawn_one(shared) {}
-            let st = shared.spawner.lock();
-            if !st.pending.is_empty() {
+            while self.spawn_pending() {}
+            let g = self.lock_growth();
+            if !g.pending.is_empty() {
                 continue;
             }
-            if st.in_flight == 0 {
-                let mut st = st;
-                return st.failure.take();
+            if g.in_flight == 0 {
+                let mut g = g;
+                return g.failure.take();
             }
             drop(
-                shared
-                    .spawner
-                    .done
-                    .wait(st)
+                self.growth_done
+                    .wait(g)
                     .unwrap_or_else(PoisonError::into_inner),
             );
         }
     }
+}
+
+/// Starts the thread of `slot`, running the worker loop.
+fn start_thread(shared: &Arc<Shared>, slot: Arc<WorkerSlot>) -> io::Result<thread::JoinHandle<()>> {
+    let name = worker::thread_name(shared.name(), slot.index);
+    let mut builder = thread::Builder::new().name(name);
+    if let Some(size) = shared.config.stack_size {
+        builder = builder.stack_size(size);
+    }
+    let shared = shared.clone();
+    builder.spawn(move || worker::main_loop(&shared, &slot))
 }

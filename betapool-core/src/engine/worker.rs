@@ -1,27 +1,34 @@
 //! A worker thread: take a task, run it, count it; park when there is none; end when told to.
+//! Also the other half of parking: `wake_locked`, the one place a parked worker is woken.
+//!
+//! # Sleep and wake without lost wake-ups
+//!
+//! A worker that finds the queue empty takes the state lock, pushes itself on the idle stack,
+//! raises `idle_count`, issues a `SeqCst` fence and looks at the queue once more before it waits
+//! on its own condition variable (`park`). A submitter pushes its task, issues a `SeqCst` fence
+//! and reads `idle_count`; only if it is non-zero does it take the lock and wake the top of the
+//! idle stack (`Shared::push`, in `admission.rs`). The two fences make this a store-buffering
+//! pair: either the worker's second look sees the task, or the submitter sees the worker
+//! registered (and then waits for the lock, which the worker holds until it is really waiting).
+//! A wake-up is a flag set under the lock (`wake_locked`), so one delivered before the worker
+//! waits is not lost either.
 
 use std::cell::Cell;
-use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::PoisonError;
 use std::time::Instant;
 
 use crate::loom::sync::Arc;
-use crate::loom::sync::atomic::Ordering;
+use crate::loom::sync::atomic::{Ordering, fence};
 use crate::loom::thread;
 
 use super::counters::PoolCounters;
-use super::shared::{Hook, Park, Shared, WorkerSlot};
-use super::spawner::Spawner;
+use super::shared::{Grow, Hook, Idle, Shared, ShutdownMode, State, WorkerSlot};
 use super::task::{Outcome, Task};
 
 crate::loom::thread_local! {
     /// The id of the pool whose worker this thread is (0 for any other thread).
     static CURRENT_POOL: Cell<usize> = Cell::new(0);
-}
-
-/// Whether the calling thread is a worker of the pool `id`.
-pub(crate) fn is_worker_of(id: usize) -> bool {
-    CURRENT_POOL.with(|c| c.get() == id)
 }
 
 /// The thread name of worker `index`: `<prefix>-<index>`, within the kernel's 15 bytes (the
@@ -30,29 +37,16 @@ pub(crate) fn thread_name(prefix: &str, index: usize) -> String {
     format!("{prefix}-{index}")
 }
 
-/// Starts the thread of `slot`.
-pub(crate) fn spawn(
-    shared: &Arc<Shared>,
-    slot: Arc<WorkerSlot>,
-) -> io::Result<thread::JoinHandle<()>> {
-    let mut builder = thread::Builder::new().name(thread_name(&shared.config.name, slot.index));
-    if let Some(size) = shared.config.stack_size {
-        builder = builder.stack_size(size);
-    }
-    let shared = shared.clone();
-    builder.spawn(move || main_loop(&shared, &slot))
-}
-
-fn main_loop(shared: &Arc<Shared>, slot: &Arc<WorkerSlot>) {
+/// The body of the thread of `slot` (started by `spawner.rs`).
+pub(crate) fn main_loop(shared: &Arc<Shared>, slot: &Arc<WorkerSlot>) {
     slot.counters.os_tid.store(os_tid(), Ordering::Relaxed);
     CURRENT_POOL.with(|c| c.set(shared.id));
     // Help start the rest of a growth before the first task (see `spawner.rs`).
-    while Spawner::spawn_one(shared) {}
+    while shared.spawn_pending() {}
     run_hook(shared, shared.config.on_start.as_ref());
     loop {
         // BUSY: run queued tasks back to back.
-        if let Some(task) = shared.queue.pop() {
-            shared.after_pop();
+        if let Some(task) = shared.take() {
             run_task(shared, slot, task);
             if shared.over_target() && shared.try_retire(slot) {
                 break;
@@ -62,7 +56,6 @@ fn main_loop(shared: &Arc<Shared>, slot: &Arc<WorkerSlot>) {
         // SPIN: tasks often arrive back to back; a short look before parking saves the
         // submitter a lock and a futex wake-up per task.
         if let Some(task) = spin_for_work(shared) {
-            shared.after_pop();
             run_task(shared, slot, task);
             continue;
         }
@@ -100,7 +93,7 @@ fn spin_for_work(shared: &Shared) -> Option<Task> {
         } else {
             thread::yield_now();
         }
-        if let Some(task) = shared.queue.pop() {
+        if let Some(task) = shared.take() {
             return Some(task);
         }
         if shared.gate.is_closed() || shared.over_target() {
@@ -167,4 +160,105 @@ fn os_tid() -> u64 {
         }
     }
     0
+}
+
+/// What a worker should do after parking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Park {
+    /// There may be work: look at the queue.
+    Work,
+    /// The worker has been retired or the pool is shut down: its thread must end.
+    Exit,
+}
+
+impl Shared {
+    /// Whether the calling thread is one of this pool's workers.
+    pub(crate) fn on_own_worker(&self) -> bool {
+        CURRENT_POOL.with(|c| c.get() == self.id)
+    }
+
+    /// Whether this worker is surplus; cheap enough to ask between every two tasks.
+    fn over_target(&self) -> bool {
+        self.live.load(Ordering::Relaxed) > self.target.load(Ordering::Relaxed)
+    }
+
+    /// Retires `slot` if the pool is above its target. Returns `true` if it did.
+    fn try_retire(&self, slot: &Arc<WorkerSlot>) -> bool {
+        let mut st = self.lock();
+        if st.shutdown.is_none() && st.live > st.target {
+            self.exit_locked(&mut st, slot);
+            return true;
+        }
+        false
+    }
+
+    /// Parks an idle worker until there may be work, or tells it to exit.
+    fn park(&self, slot: &Arc<WorkerSlot>) -> Park {
+        let mut st = self.lock();
+        loop {
+            if let Some(mode) = st.shutdown {
+                if mode == ShutdownMode::Now && !self.queue.is_empty() {
+                    drop(st);
+                    self.cancel_queued();
+                    st = self.lock();
+                    continue;
+                }
+                if !self.queue.is_empty() {
+                    return Park::Work;
+                }
+                if self.gate.is_drained() {
+                    self.exit_locked(&mut st, slot);
+                    return Park::Exit;
+                }
+                // A submitter that passed the gate before it closed is still pushing: wait for
+                // its wake-up (it wakes everyone when it is the last out).
+            } else if st.live > st.target {
+                self.exit_locked(&mut st, slot);
+                return Park::Exit;
+            }
+
+            // IDLE: register, then look at the queue once more.
+            st.idle.push(slot.clone());
+            self.idle_count.fetch_add(1, Ordering::SeqCst);
+            // SeqCst fence: pairs with the one in `Shared::push` (see the module documentation).
+            fence(Ordering::SeqCst);
+            if !self.queue.is_empty() {
+                // Nobody else can have touched the idle stack while we held the lock.
+                st.idle.pop();
+                self.idle_count.fetch_sub(1, Ordering::SeqCst);
+                return Park::Work;
+            }
+            // SLEEP: until a waker moves our index into `woken`.
+            loop {
+                st = slot.wake.wait(st).unwrap_or_else(PoisonError::into_inner);
+                if let Some(pos) = st.woken.iter().position(|&i| i == slot.index) {
+                    st.woken.swap_remove(pos);
+                    break;
+                }
+            }
+            // Re-evaluate from the top: shutdown and shrink take precedence over work.
+        }
+    }
+
+    /// Wakes one parked worker (`which` end of the idle stack), under the state lock. Returns
+    /// `false` if none is idle.
+    ///
+    /// Taking the worker off the idle stack and lowering `idle_count` together, under the lock,
+    /// keeps the count a true mirror of the stack, which is what a submitter's fenced read of
+    /// `idle_count` relies on. The wake-up itself is the index in `woken`, also set under the
+    /// lock: the worker waits until it finds its index there, so a spurious return from `wait`
+    /// is not taken for a wake-up, and a `notify_one` sent while the worker is between two
+    /// waits is not lost.
+    pub(super) fn wake_locked(&self, st: &mut State, which: Idle) -> bool {
+        let w = match which {
+            Idle::Newest => st.idle.pop(),
+            Idle::Oldest if !st.idle.is_empty() => Some(st.idle.remove(0)),
+            Idle::Oldest => None,
+        };
+        let Some(w) = w else { return false };
+        self.idle_count.fetch_sub(1, Ordering::SeqCst);
+        st.woken.push(w.index);
+        w.wake.notify_one();
+        true
+    }
 }
