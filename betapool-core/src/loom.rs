@@ -37,3 +37,18 @@ pub(crate) fn is_finished<T>(h: &thread::JoinHandle<T>) -> bool {
 pub(crate) fn is_finished<T>(_h: &thread::JoinHandle<T>) -> bool {
     false
 }
+
+/// The two things the engine takes from std even under loom. Neither carries engine state
+/// between threads, so loom has no interleaving of them to explore; they are imported from
+/// here, like everything else, so the exception is visible in one place.
+pub(crate) mod std_only {
+    /// The `Arc<dyn Fn()>` of the user's thread start and stop hooks: loom's `Arc` cannot hold
+    /// an unsized closure, and a hook is shared read-only (its reference count is all that
+    /// threads touch; nothing the engine orders depends on it).
+    pub(crate) use std::sync::Arc;
+
+    /// The process-wide counter that gives each pool its id: a `static` needs a `const`
+    /// constructor, which loom's atomics lack, and the ids only need to differ, so the order in
+    /// which pools take them cannot matter.
+    pub(crate) use std::sync::atomic::AtomicUsize;
+}

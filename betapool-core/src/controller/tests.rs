@@ -272,8 +272,8 @@ fn obs(busy_ms: u64, cpu_ms: Option<u64>, run_delay_ms: Option<u64>) -> Observat
 }
 
 #[test]
-fn signal_matches_the_design_example() {
-    // DESIGN.md: oversubscribed CPU-bound threads look half-blocked to the naive β, but
+fn signal_matches_the_architecture_example() {
+    // ARCHITECTURE.md, "The signal": oversubscribed CPU-bound threads look half-blocked to the naive β, but
     // all of that "blocking" was waiting for a core.
     let o = obs(1_000, Some(500), Some(500));
     assert_eq!(o.naive_beta(), Some(0.5));

@@ -1,7 +1,9 @@
 //! `Builder`: every setting of a pool, checked once, turned into a running `Pool` or an error.
 
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::loom::std_only::{self, AtomicUsize};
+use crate::loom::sync::atomic::Ordering;
 
 use crate::error::BuildError;
 
@@ -115,13 +117,13 @@ impl Builder {
 
     /// Runs on each worker thread when it starts. A panic in it is caught and counted.
     pub fn on_thread_start(mut self, f: impl Fn() + Send + Sync + 'static) -> Builder {
-        self.on_start = Some(std::sync::Arc::new(f));
+        self.on_start = Some(std_only::Arc::new(f));
         self
     }
 
     /// Runs on each worker thread before it ends. A panic in it is caught and counted.
     pub fn on_thread_stop(mut self, f: impl Fn() + Send + Sync + 'static) -> Builder {
-        self.on_stop = Some(std::sync::Arc::new(f));
+        self.on_stop = Some(std_only::Arc::new(f));
         self
     }
 
@@ -215,7 +217,26 @@ impl Builder {
     }
 }
 
-/// The number of cores this process may use (respects affinity and cgroup quotas), at least 1.
+/// The number of cores this process may run on, at least 1: the `cores` of the Little's-law
+/// size `cores × busy / cpu`, the default starting size of a pool, and the scale of every
+/// "share of the machine" reading.
+///
+/// This is [`std::thread::available_parallelism`], which on Linux honours the process's CPU
+/// affinity mask (`taskset`, `sched_setaffinity`) and cgroup CPU quotas (v1 and v2, as set by
+/// `docker run --cpus`), so a container limited to two CPUs on a 64-core host reads 2, not 64.
+/// The answer can change while the process runs (both limits can be changed from outside), and
+/// each call reads the affinity mask and the cgroup files afresh, which costs microseconds:
+/// call it on a slow cadence, not on every tick.
+///
+/// When the count cannot be determined the answer is 1: an unknown machine is treated as the
+/// smallest one, so that a policy sizing the pool from it errs towards too few threads (which
+/// it can grow out of) rather than too many.
+///
+/// ```
+/// let cores = betapool_core::available_cores();
+/// assert!(cores >= 1);
+/// assert_eq!(cores, std::thread::available_parallelism().map_or(1, |n| n.get()));
+/// ```
 pub fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }

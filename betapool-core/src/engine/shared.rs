@@ -35,7 +35,7 @@ use super::queue::{Gate, Queue};
 use super::rejection::RejectionPolicy;
 
 /// A thread start or stop hook.
-pub(crate) type Hook = std::sync::Arc<dyn Fn() + Send + Sync + 'static>;
+pub(crate) type Hook = crate::loom::std_only::Arc<dyn Fn() + Send + Sync + 'static>;
 
 /// What `Pool::on_next_saturation` asks to be called.
 pub(crate) type SaturationFn = Box<dyn FnOnce() + Send + 'static>;
