@@ -4,7 +4,6 @@
 mod admission;
 mod builder;
 mod counters;
-mod handle;
 mod pool;
 mod queue;
 mod rejection;
@@ -15,6 +14,6 @@ mod worker;
 
 pub use builder::{Builder, DEFAULT_MAX_WORKERS, DEFAULT_NAME, MAX_WORKERS_LIMIT, available_cores};
 pub use counters::{Counters, WorkerStats};
-pub use handle::{JoinHandle, JoinTimeoutError};
 pub use pool::Pool;
 pub use rejection::RejectionPolicy;
+pub use task::{JoinHandle, JoinTimeoutError};

@@ -9,9 +9,8 @@ use crate::loom::sync::Arc;
 use super::admission::Admission;
 use super::builder::Builder;
 use super::counters::{Counters, WorkerStats};
-use super::handle::{Job, JoinHandle};
 use super::shared::{Config, Grow, Shared, ShutdownMode};
-use super::task::{Detached, Runnable};
+use super::task::{Detached, Job, JoinHandle, Runnable};
 
 /// A pool of worker threads whose size can change at any moment.
 ///
