@@ -23,6 +23,7 @@
 mod builder;
 mod controller;
 mod error;
+mod estimator;
 mod executor;
 mod history;
 mod metrics;
