@@ -331,10 +331,12 @@ fn a_growth_in_progress_adds_no_ratio_from_a_missing_baseline() {
     );
     assert_eq!(obs.busy_workers, 8);
 
-    // A slot reused by a new thread starts over too, instead of a delta between two threads.
-    rig.sims[0].tid = 9_999;
-    rig.sims[0].busy = Duration::ZERO;
-    rig.sims[0].cpu = ms(500.0);
+    // A slot reused by a new thread starts over too, instead of a delta between two threads
+    // (here one that would read 50 ms busy with no CPU).
+    let reused = &mut rig.sims[0];
+    reused.tid = 9_999;
+    reused.busy += ms(50.0);
+    reused.cpu = Duration::ZERO;
     let obs = rig.busy_for(ms(1.0), 1.0, 0.0);
     assert_eq!(obs.busy_delta, ms(7.0), "the seven other workers");
     assert_eq!(obs.cpu_delta, Some(ms(7.0)));
