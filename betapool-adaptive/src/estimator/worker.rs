@@ -67,8 +67,8 @@ impl Track {
     }
 
     /// Since when the worker will have been still (its CPU clock not moving while inside a
-    /// task) once `reading` is taken at `at`; `None` if it computed or was between tasks. Only
-    /// for a reading with a CPU time, of a track of the same thread that has one too.
+    /// task) once its CPU clock reads `cpu` at `at`, against `prev_cpu` at the last reading;
+    /// `None` if it computed in between or is between tasks.
     fn still_since_after(
         &self,
         at: Duration,
