@@ -36,6 +36,7 @@
 mod builder;
 mod control_thread;
 mod error;
+mod estimator;
 mod executor;
 mod history;
 mod metrics;
