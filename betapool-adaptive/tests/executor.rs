@@ -87,7 +87,12 @@ fn the_pool_obeys_a_custom_policy() {
         .policy(Exactly(7))
         .build()
         .unwrap();
-    assert!(eventually(10_000, || executor.current_thread_count() == 7));
+    // The new workers start in the background while the controller goes on to record the
+    // decision, so the threads can be up before the record is: wait for the resize count too,
+    // which is published after the record (Release/Acquire).
+    assert!(eventually(10_000, || {
+        executor.current_thread_count() == 7 && executor.metrics().scale_up_count == 1
+    }));
     let history: Vec<DecisionRecord> = executor.decision_history();
     assert_eq!(
         history.first().map(|d| (d.threads_before, d.threads_after)),
@@ -105,7 +110,10 @@ fn the_policy_is_clamped_to_the_bounds() {
         .policy(Exactly(100))
         .build()
         .unwrap();
-    assert!(eventually(10_000, || executor.current_thread_count() == 5));
+    // The resize count is published after the decision's record (see above).
+    assert!(eventually(10_000, || {
+        executor.current_thread_count() == 5 && executor.metrics().scale_up_count == 1
+    }));
     // It keeps asking for more, but the pool never goes past its maximum.
     std::thread::sleep(Duration::from_millis(20));
     assert_eq!(executor.current_thread_count(), 5);
