@@ -42,7 +42,7 @@ const ROWS: &[(&str, &str, &str)] = &[
     (
         "controller_cost",
         "static/4",
-        "StaticThreadPoolExecutor execute, 4 workers",
+        "InstrumentedPool held at 4 workers (the static executor) execute",
     ),
     (
         "controller_cost",

@@ -71,7 +71,7 @@ pub struct StopReport {
 
 /// What the receivers share with each other and with the steps they start.
 #[derive(Debug)]
-struct Shared {
+struct ServiceState {
     group: Arc<PoolGroup>,
     plans: Plans,
     in_flight: Arc<InFlight>,
@@ -127,7 +127,7 @@ impl Service {
             .to_ip()
             .ok_or_else(|| ServiceError::bind(addr, "not an IP listener"))?;
         let in_flight = Arc::new(InFlight::default());
-        let shared = Arc::new(Shared {
+        let shared = Arc::new(ServiceState {
             group,
             plans: Plans::new(&work, &routes, &Calibration::measure()),
             in_flight: Arc::clone(&in_flight),
@@ -238,7 +238,7 @@ impl Drop for Service {
 }
 
 /// A receiver thread: takes requests until the service stops.
-fn receive(server: &Server, stopping: &AtomicBool, shared: &Arc<Shared>) {
+fn receive(server: &Server, stopping: &AtomicBool, shared: &Arc<ServiceState>) {
     loop {
         match server.recv() {
             Ok(request) => dispatch(shared, request),
@@ -251,7 +251,7 @@ fn receive(server: &Server, stopping: &AtomicBool, shared: &Arc<Shared>) {
 }
 
 /// Answers a control request at once, or starts a request's pipeline on the pools.
-fn dispatch(shared: &Arc<Shared>, request: Request) {
+fn dispatch(shared: &Arc<ServiceState>, request: Request) {
     let method = request.method().as_str().to_owned();
     match resolve(&method, request.url()) {
         Route::Work { endpoint, body } => {
