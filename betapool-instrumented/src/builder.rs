@@ -255,7 +255,7 @@ impl InstrumentedBuilder {
         self
     }
 
-    /// How many task samples the [experiment log](InstrumentedPool::experiment_log) keeps
+    /// How many task samples the [task log](InstrumentedPool::task_log) keeps
     /// before dropping the oldest. It must be at least the window size.
     ///
     /// ```

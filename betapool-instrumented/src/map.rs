@@ -10,8 +10,8 @@ use betapool_core::{JoinError, JoinHandle};
 use crate::InstrumentedPool;
 
 /// How many tasks `map` keeps in flight per worker: per worker alive at each top-up for
-/// [`InstrumentedPool::map`], so the window follows a resize, and per worker of the fixed size
-/// for [`StaticThreadPoolExecutor::map`](crate::StaticThreadPoolExecutor::map).
+/// [`InstrumentedPool::map`], so the window follows a resize (a pool held at one size, as the
+/// static executor is, keeps one window).
 ///
 /// Two per worker lets each worker find its next task already queued when it finishes one, so
 /// workers do not idle while the consumer takes results, yet bounds the results that pile up

@@ -323,7 +323,7 @@ impl InstrumentedPool {
     ///
     /// Every finishing task takes this lock to record its sample, so keep `f` short. Never wait
     /// in it for a task of this pool (that task could not record, so it would never finish),
-    /// and never call this pool's `with_collector` or `experiment_log` from it (the lock is not
+    /// and never call this pool's `with_collector` or `task_log` from it (the lock is not
     /// re-entrant).
     ///
     /// ```
