@@ -1,0 +1,20 @@
+//! The inference runtime of seed 003: requests micro-batched onto a model, the device chosen by
+//! itself (with the seed's environment overrides), and shared executors that async code awaits.
+//!
+//! No async runtime is a dependency: every future here is a plain `std::future::Future` that
+//! tokio, smol, async-std or a hand-written `block_on` can drive, and every call has a blocking
+//! form.
+//!
+//! - [`BatchModel`]: the trait a model implements (a batch of inputs in, one output per input out).
+//! - [`EnvOverrides`]: `MASX_FORCE_CPU`, `MASX_FORCE_GPU`, `BATCH_SIZE`, `BATCH_DELAY_MS`,
+//!   `MAX_THREADS`, `MAX_PROCS`, read from a map passed in.
+//! - [`InferError`], [`TryInferError`], [`ConfigError`], [`StartError`]: what can fail, naming
+//!   what was wrong.
+
+mod env;
+mod error;
+mod model;
+
+pub use env::{EnvOverrides, VARIABLES};
+pub use error::{ConfigError, InferError, StartError, TryInferError};
+pub use model::{BatchModel, BoxError};
