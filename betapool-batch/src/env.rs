@@ -108,14 +108,22 @@ fn flag(var: &'static str, value: &str) -> Result<bool, ConfigError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "" | "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err(ConfigError::variable(var, value, "1/true/yes/on or 0/false/no/off")),
+        _ => Err(ConfigError::variable(
+            var,
+            value,
+            "1/true/yes/on or 0/false/no/off",
+        )),
     }
 }
 
 fn positive(var: &'static str, value: &str) -> Result<usize, ConfigError> {
     match value.trim().parse::<usize>() {
         Ok(n) if n > 0 => Ok(n),
-        _ => Err(ConfigError::variable(var, value, "a whole number of at least 1")),
+        _ => Err(ConfigError::variable(
+            var,
+            value,
+            "a whole number of at least 1",
+        )),
     }
 }
 

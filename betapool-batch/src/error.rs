@@ -82,6 +82,10 @@ pub struct TryInferError<I> {
 }
 
 impl<I> TryInferError<I> {
+    pub(crate) fn into_parts(self) -> (I, InferError) {
+        (self.input, self.error)
+    }
+
     /// Pairs an input with the reason it was refused.
     pub fn new(input: I, error: InferError) -> Self {
         Self { input, error }
@@ -121,7 +125,6 @@ pub struct ConfigError {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[allow(dead_code)]
 pub(crate) enum ConfigErrorKind {
     #[error("environment variable {var}={value:?}: expected {expected}")]
     Variable {
@@ -141,7 +144,6 @@ pub(crate) enum ConfigErrorKind {
     NoGpu { reason: String },
 }
 
-#[allow(dead_code)]
 impl ConfigError {
     pub(crate) fn variable(var: &'static str, value: &str, expected: &'static str) -> Self {
         Self {
@@ -196,7 +198,6 @@ pub struct StartError {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[allow(dead_code)]
 pub(crate) enum StartErrorKind {
     #[error("the runtime is already started")]
     AlreadyStarted,

@@ -11,10 +11,30 @@
 //! - [`InferError`], [`TryInferError`], [`ConfigError`], [`StartError`]: what can fail, naming
 //!   what was wrong.
 
+mod block_on;
+mod builder;
+mod clock;
+mod device;
+mod dispatcher;
 mod env;
 mod error;
+mod executors;
+mod infer;
+mod loom;
+mod metrics;
 mod model;
+pub mod policy;
+mod queue;
+mod runtime;
+mod slot;
+mod stats;
 
+pub use builder::{DEFAULT_QUEUE_CAPACITY, RuntimeBuilder, RuntimeConfig};
+pub use device::{DeviceConfig, DeviceType, GpuDevice, GpuProbe, SystemProbe, select_device};
 pub use env::{EnvOverrides, VARIABLES};
 pub use error::{ConfigError, InferError, StartError, TryInferError};
+pub use infer::{Infer, InferMany};
+pub use metrics::{BatchWorkerMetrics, CpuExecutorMetrics, Health, RuntimeMetrics};
 pub use model::{BatchModel, BoxError};
+pub use runtime::{InferenceRuntime, StopReport};
+pub use stats::{BATCH_SIZE_BUCKETS, BatchStats};

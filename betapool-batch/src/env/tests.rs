@@ -46,14 +46,17 @@ fn a_bad_value_names_its_variable() {
         let err = EnvOverrides::from_pairs([(var, bad)]).unwrap_err();
         assert_eq!(err.key(), Some(var), "{var}={bad}");
         let text = err.to_string();
-        assert!(text.contains(var) && text.contains(&format!("{bad:?}")), "{text}");
+        assert!(
+            text.contains(var) && text.contains(&format!("{bad:?}")),
+            "{text}"
+        );
     }
 }
 
 #[test]
 fn both_force_flags_are_an_error() {
-    let err = EnvOverrides::from_pairs([("MASX_FORCE_CPU", "1"), ("MASX_FORCE_GPU", "yes")])
-        .unwrap_err();
+    let err =
+        EnvOverrides::from_pairs([("MASX_FORCE_CPU", "1"), ("MASX_FORCE_GPU", "yes")]).unwrap_err();
     assert!(err.to_string().contains("both"), "{err}");
     // A flag set to a false value is not set.
     let ok = EnvOverrides::from_pairs([("MASX_FORCE_CPU", "1"), ("MASX_FORCE_GPU", "0")]).unwrap();
