@@ -28,7 +28,6 @@ pub const DEFAULT_QUEUE_CAPACITY: usize = 1024;
 /// # let _ = seed_like;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct RuntimeConfig {
     /// How many requests a batch carries (the seed's `gpu_batch_size`, default 32 when the
     /// fixed policy is chosen).
