@@ -28,6 +28,8 @@ mod queue;
 mod runtime;
 mod slot;
 mod stats;
+#[cfg(all(test, loom))]
+mod tests;
 
 pub use builder::{DEFAULT_QUEUE_CAPACITY, RuntimeBuilder, RuntimeConfig};
 pub use device::{DeviceConfig, DeviceType, GpuDevice, GpuProbe, SystemProbe, select_device};

@@ -296,26 +296,41 @@ impl<I, O> Queue<I, O> {
     }
 
     /// Ends the runtime: workers exit after their current batch, and every request still
-    /// queued is taken out to be failed with `Stopped`. Returns them and the number of
-    /// batches still running.
-    pub(crate) fn close(&self) -> (Vec<Entry<I, O>>, usize) {
-        let mut st = self.lock();
-        st.phase = Phase::Stopped;
-        let mut left = Vec::with_capacity(st.live);
-        while let Some(e) = st.entries.pop_front() {
-            if e.slot.state() == QUEUED {
-                e.slot.set_state(TAKEN);
-                left.push(e);
+    /// queued is failed with `Stopped`, so every accepted request resolves. Returns how many
+    /// were failed and how many batches are still running.
+    pub(crate) fn close(&self) -> (usize, usize) {
+        let (left, running) = {
+            let mut st = self.lock();
+            st.phase = Phase::Stopped;
+            let mut left = Vec::with_capacity(st.live);
+            while let Some(e) = st.entries.pop_front() {
+                if e.slot.state() == QUEUED {
+                    e.slot.set_state(TAKEN);
+                    left.push(e);
+                }
             }
+            st.counters.stopped += left.len() as u64;
+            st.live = 0;
+            st.live_weight = 0;
+            st.dead = 0;
+            let running = st.busy.iter().filter(|b| b.is_some()).count();
+            self.work.notify_all();
+            self.drained.notify_all();
+            (left, running)
+        };
+        // Completed outside the lock: a waker may run code of the caller's.
+        for e in &left {
+            e.slot.complete(Err(InferError::Stopped));
         }
-        st.counters.stopped += left.len() as u64;
-        st.live = 0;
-        st.live_weight = 0;
-        st.dead = 0;
-        let running = st.busy.iter().filter(|b| b.is_some()).count();
+        (left.len(), running)
+    }
+
+    /// Wakes every waiting worker to re-plan (a loom model calls it after moving the clock,
+    /// as a timed wait's expiry would).
+    #[cfg(loom)]
+    pub(crate) fn nudge(&self) {
+        let _st = self.lock();
         self.work.notify_all();
-        self.drained.notify_all();
-        (left, running)
     }
 
     /// Queued requests, cancelled ones excluded (the seed's `queue_depth`).

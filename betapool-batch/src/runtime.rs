@@ -202,11 +202,7 @@ impl<M: BatchModel> InferenceRuntime<M> {
 
     /// Closes the queue and fails what is left in it; returns (failed, batches running).
     fn close_now(&self) -> (usize, usize) {
-        let (left, running) = self.shared.queue.close();
-        for e in &left {
-            e.slot.complete(Err(InferError::Stopped));
-        }
-        (left.len(), running)
+        self.shared.queue.close()
     }
 
     /// Submits one request; the future resolves to its output, or to why there is none.

@@ -1,4 +1,4 @@
-//! `cargo xtask loom`: runs the engine's loom models.
+//! `cargo xtask loom`: runs the loom models of the engine and of the batching runtime.
 //!
 //! loom builds need `--cfg loom`, which changes every crate's build, so they get their own
 //! target directory and never invalidate the normal build. Release mode, because loom explores
@@ -17,6 +17,8 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         "test",
         "--package",
         "betapool-core",
+        "--package",
+        "betapool-batch",
         "--release",
         "--lib",
         "--target-dir",
