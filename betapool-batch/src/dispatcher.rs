@@ -4,7 +4,9 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use crate::loom::std_only::Arc;
 use crate::queue::{Batch, Finished, Queue};
+use crate::slot::Slot;
 use crate::{BatchModel, InferError};
 
 /// Runs batches until the queue says to stop.
@@ -16,16 +18,24 @@ pub(crate) fn run_worker<M: BatchModel>(
     // IDLE: `next_batch` blocks until the policy releases a batch, or returns None at stop.
     while let Some(batch) = queue.next_batch(worker) {
         // BUSY: the model runs outside the queue's lock.
-        let done = run_batch(queue, model, batch);
+        let (done, results) = run_batch(queue, model, batch);
+        // The batch is counted before its callers see their results, so a caller that reads
+        // the stats after its result finds its batch in them.
         queue.finish(worker, done);
+        for (slot, result) in results {
+            slot.complete(result);
+        }
     }
 }
+
+/// The results of one batch, delivered after the batch is counted.
+type Results<O> = Vec<(Arc<Slot<O>>, Result<O, InferError>)>;
 
 fn run_batch<M: BatchModel>(
     queue: &Queue<M::Input, M::Output>,
     model: &M,
     batch: Batch<M::Input, M::Output>,
-) -> Finished {
+) -> (Finished, Results<M::Output>) {
     let Batch {
         entries,
         expired,
@@ -33,15 +43,19 @@ fn run_batch<M: BatchModel>(
         reason,
         taken,
     } = batch;
-    for e in &expired {
+    // Requests whose deadline passed in the queue were counted when they were taken; they fail
+    // now rather than wait for a batch they are not in.
+    for e in expired {
         let budget = e.deadline.map_or(std::time::Duration::ZERO, |d| {
             d.saturating_duration_since(e.accepted)
         });
-        e.slot.complete(Err(InferError::DeadlineExceeded {
+        let error = InferError::DeadlineExceeded {
             predicted: taken.saturating_duration_since(e.accepted),
             budget,
-        }));
+        };
+        e.slot.complete(Err(error));
     }
+    let mut results: Results<M::Output> = Vec::with_capacity(entries.len());
     let n = entries.len();
     let mut slots = Vec::with_capacity(n);
     let mut inputs = Vec::with_capacity(n);
@@ -62,7 +76,7 @@ fn run_batch<M: BatchModel>(
         taken,
     };
     if n == 0 {
-        return done;
+        return (done, results);
     }
     let start = queue.clock.now();
     let out = catch_unwind(AssertUnwindSafe(|| model.infer_batch(inputs)));
@@ -70,10 +84,8 @@ fn run_batch<M: BatchModel>(
     let failure = match out {
         Ok(Ok(outputs)) if outputs.len() == n => {
             done.model_ran = true;
-            for (slot, output) in slots.iter().zip(outputs) {
-                slot.complete(Ok(output));
-            }
-            return done;
+            results.extend(slots.into_iter().zip(outputs.into_iter().map(Ok)));
+            return (done, results);
         }
         Ok(Ok(outputs)) => InferError::OutputCount {
             expected: n,
@@ -89,10 +101,8 @@ fn run_batch<M: BatchModel>(
         },
     };
     done.failed = true;
-    for slot in &slots {
-        slot.complete(Err(failure.clone()));
-    }
-    done
+    results.extend(slots.into_iter().map(|s| (s, Err(failure.clone()))));
+    (done, results)
 }
 
 /// The text of a panic payload, when it has one.
