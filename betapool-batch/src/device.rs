@@ -1,27 +1,6 @@
 //! Device selection without linking CUDA (the seed's `device.py`): which NVIDIA GPUs the machine
 //! has (asked of a [`GpuProbe`]), which of them `CUDA_VISIBLE_DEVICES` lets this process see,
-//! and what the force flags make of that.
-//!
-//! `CUDA_VISIBLE_DEVICES` is read the way the CUDA runtime reads it:
-//!
-//! - unset: every GPU is visible;
-//! - empty: none is;
-//! - a comma-separated list of indices (`1,0`) makes those GPUs visible, in that order, and
-//!   CUDA numbers them from 0 in that order (so `1,0` makes physical GPU 1 the process's
-//!   device 0);
-//! - the list stops at its first invalid entry: `0,2,-1,1` makes GPUs 0 and 2 visible, and
-//!   `-1` or `NoDevFiles` alone hides every GPU;
-//! - an entry starting with `GPU-` is a GPU's UUID, or a prefix of it that only one GPU
-//!   matches (as `nvidia-smi -L` prints them); it selects that GPU when the probe knows the
-//!   GPUs' UUIDs (both [`SystemProbe`] sources do) and is invalid otherwise;
-//! - an entry starting with `MIG-` names a MIG instance; resolving it needs NVML's MIG queries,
-//!   which this crate does not make, so it counts as invalid and ends the list (a process given
-//!   only MIG instances is reported as having no visible GPU, with that reason);
-//! - a GPU named a second time is treated as an invalid entry, so no GPU is counted twice.
-//!
-//! Indices are matched in PCI bus order, the order NVML and `nvidia-smi` number GPUs in. CUDA
-//! uses that order too when `CUDA_DEVICE_ORDER=PCI_BUS_ID`; its default order puts the fastest
-//! GPU first, which differs only on a machine with GPUs of different models.
+//! and what the force flags make of that. `select_device`'s documentation holds the rules.
 
 use std::fmt;
 use std::path::Path;
@@ -246,7 +225,26 @@ pub struct DeviceConfig {
 /// - Otherwise the first visible GPU (`device_id = Some(0)`), or the CPU (`device_id = None`)
 ///   when none is visible.
 ///
-/// See the [module documentation](self) for how `CUDA_VISIBLE_DEVICES` is read.
+/// `CUDA_VISIBLE_DEVICES` is read the way the CUDA runtime reads it:
+///
+/// - unset: every GPU is visible;
+/// - empty: none is;
+/// - a comma-separated list of indices (`1,0`) makes those GPUs visible, in that order, and
+///   CUDA numbers them from 0 in that order (so `1,0` makes physical GPU 1 the process's
+///   device 0);
+/// - the list stops at its first invalid entry: `0,2,-1,1` makes GPUs 0 and 2 visible, and
+///   `-1` or `NoDevFiles` alone hides every GPU;
+/// - an entry starting with `GPU-` is a GPU's UUID, or a prefix of it that only one GPU
+///   matches (as `nvidia-smi -L` prints them); it selects that GPU when the probe knows the
+///   GPUs' UUIDs (both [`SystemProbe`] sources do) and is invalid otherwise;
+/// - an entry starting with `MIG-` names a MIG instance; resolving it needs NVML's MIG queries,
+///   which this crate does not make, so it counts as invalid and ends the list (a process given
+///   only MIG instances is reported as having no visible GPU, with that reason);
+/// - a GPU named a second time is treated as an invalid entry, so no GPU is counted twice.
+///
+/// Indices are matched in PCI bus order, the order NVML and `nvidia-smi` number GPUs in. CUDA
+/// uses that order too when `CUDA_DEVICE_ORDER=PCI_BUS_ID`; its default order puts the fastest
+/// GPU first, which differs only on a machine with GPUs of different models.
 ///
 /// ```
 /// use betapool_batch::{select_device, DeviceType, EnvOverrides, FixedProbe, GpuDevice};
