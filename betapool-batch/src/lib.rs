@@ -11,12 +11,18 @@
 //! - [`select_device`], [`get_device_config`], [`use_gpu`]: the device, from the environment
 //!   and the GPUs a [`GpuProbe`] lists ([`SystemProbe`] without linking CUDA, [`FixedProbe`] and
 //!   [`FailingProbe`] for tests), as a [`DeviceConfig`] ([`DeviceType`], [`GpuDevice`]).
+//! - [`run_in_thread`], [`map_threads`], [`run_cpu`], [`map_cpu`]: the seed's shared executors,
+//!   returning a [`TaskHandle`] or [`MapHandle`] to `.await` or `wait()` on; [`cpu_executors`]
+//!   and [`install`] reach the process-wide [`CpuExecutors`] (its [`CpuExecutorsMetrics`],
+//!   [`MIN_THREADS`], [`DEFAULT_MAX_THREADS`]); a task that gives no result is a
+//!   [`TaskError`], a late `install` an [`InstallError`].
 //! - [`InferError`], [`TryInferError`], [`ConfigError`], [`StartError`]: what can fail, naming
 //!   what was wrong.
 
 mod device;
 mod env;
 mod error;
+mod executors;
 mod model;
 
 pub use device::{
@@ -25,4 +31,9 @@ pub use device::{
 };
 pub use env::{EnvOverrides, VARIABLES};
 pub use error::{ConfigError, InferError, StartError, TryInferError};
+pub use error::{InstallError, TaskError};
+pub use executors::{
+    CpuExecutors, CpuExecutorsMetrics, DEFAULT_MAX_THREADS, MIN_THREADS, MapHandle, TaskHandle,
+    cpu_executors, install, map_cpu, map_threads, run_cpu, run_in_thread,
+};
 pub use model::{BatchModel, BoxError};
