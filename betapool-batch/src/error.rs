@@ -142,6 +142,8 @@ pub(crate) enum ConfigErrorKind {
     },
     #[error("MASX_FORCE_GPU is set but no GPU can be used: {reason}")]
     NoGpu { reason: String },
+    #[error("could not start the shared {pool} pool: {message}")]
+    Executors { pool: &'static str, message: String },
 }
 
 impl ConfigError {
@@ -179,6 +181,17 @@ impl ConfigError {
         }
     }
 
+    /// A shared pool that could not be built for a reason other than a bad value (the OS
+    /// refused its threads).
+    pub(crate) fn executors(pool: &'static str, message: impl ToString) -> Self {
+        Self {
+            kind: ConfigErrorKind::Executors {
+                pool,
+                message: message.to_string(),
+            },
+        }
+    }
+
     /// The environment variable or builder key at fault, if one is.
     pub fn key(&self) -> Option<&'static str> {
         match &self.kind {
@@ -186,6 +199,7 @@ impl ConfigError {
             ConfigErrorKind::Setting { key, .. } => Some(key),
             ConfigErrorKind::NoGpu { .. } => Some("MASX_FORCE_GPU"),
             ConfigErrorKind::BothForced => None,
+            ConfigErrorKind::Executors { .. } => None,
         }
     }
 }
@@ -234,5 +248,78 @@ impl StartError {
 impl From<ConfigError> for StartError {
     fn from(e: ConfigError) -> Self {
         Self::new(StartErrorKind::Config(e))
+    }
+}
+
+/// Why a task of the shared executors ([`run_in_thread`](crate::run_in_thread),
+/// [`map_threads`](crate::map_threads), [`run_cpu`](crate::run_cpu),
+/// [`map_cpu`](crate::map_cpu)) gave no result.
+///
+/// ```
+/// use betapool_batch::{CpuExecutors, EnvOverrides, TaskError};
+/// let executors = CpuExecutors::from_env(&EnvOverrides::default())?;
+/// let err = executors.run_in_thread(|| -> u8 { panic!("bad row") }).wait().unwrap_err();
+/// assert_eq!(err.to_string(), "a task on the blocking pool panicked: bad row");
+/// assert!(matches!(err, TaskError::Panicked { .. }));
+/// # Ok::<(), betapool_batch::ConfigError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TaskError {
+    /// The task panicked; the pool caught the panic and goes on.
+    #[error(
+        "{} on the {pool} pool panicked{}",
+        item.map_or_else(|| "a task".to_owned(), |i| format!("the task for item {i}")),
+        message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
+    )]
+    Panicked {
+        /// The pool the task ran on: `"blocking"` or `"CPU"`.
+        pool: &'static str,
+        /// For `map_threads` and `map_cpu`: the position of the first item (in input order)
+        /// whose task panicked.
+        item: Option<usize>,
+        /// The panic message, when the payload was a string (as `panic!("...")` makes it).
+        message: Option<String>,
+    },
+    /// The task never ran: its pool was shut down.
+    #[error("the task was cancelled before it ran: the {pool} pool is shut down")]
+    Cancelled {
+        /// The pool that refused the task: `"blocking"` or `"CPU"`.
+        pool: &'static str,
+    },
+    /// The shared executors could not be built, so the task never ran (a bad `MAX_THREADS`
+    /// or `MAX_PROCS`, named in the error).
+    #[error("the shared executors are unavailable: {0}")]
+    Config(#[from] ConfigError),
+}
+
+/// [`install`](crate::install) came too late: the shared executors were already in use. The
+/// pair it was given is handed back, unused.
+///
+/// ```
+/// use betapool_batch::{CpuExecutors, EnvOverrides};
+/// let _shared = betapool_batch::cpu_executors()?; // the shared pair is now in use
+/// let late = CpuExecutors::from_env(&EnvOverrides::default())?;
+/// let err = betapool_batch::install(late).unwrap_err();
+/// assert_eq!(err.to_string(), "the shared executors are already in use: call install() before their first use");
+/// let _late = err.into_inner(); // dropping it shuts its pools down
+/// # Ok::<(), betapool_batch::ConfigError>(())
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[error("the shared executors are already in use: call install() before their first use")]
+pub struct InstallError {
+    executors: Box<crate::CpuExecutors>,
+}
+
+impl InstallError {
+    pub(crate) fn new(executors: crate::CpuExecutors) -> Self {
+        Self {
+            executors: Box::new(executors),
+        }
+    }
+
+    /// The pair that was not installed.
+    pub fn into_inner(self) -> crate::CpuExecutors {
+        *self.executors
     }
 }

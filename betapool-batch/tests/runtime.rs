@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use betapool_batch::policy::{Fixed, ReleaseReason};
 use betapool_batch::{
-    BatchModel, BoxError, EnvOverrides, GpuDevice, GpuProbe, InferError, InferenceRuntime,
-    RuntimeBuilder,
+    BatchModel, BoxError, EnvOverrides, FailingProbe, FixedProbe, GpuDevice, InferError,
+    InferenceRuntime, RuntimeBuilder,
 };
 
 /// Doubles its inputs and remembers every batch it saw.
@@ -372,23 +372,16 @@ fn weights_fill_a_batch_instead_of_counts() {
     assert_eq!(model.0.lock().unwrap().as_slice(), &[1, 1]);
 }
 
-struct TwoGpus;
-impl GpuProbe for TwoGpus {
-    fn gpus(&self) -> Result<Vec<GpuDevice>, String> {
-        Ok((0..2)
-            .map(|index| GpuDevice {
-                index,
-                name: format!("Fake GPU {index}"),
-            })
-            .collect())
-    }
+fn two_gpus() -> FixedProbe {
+    FixedProbe(
+        (0..2)
+            .map(|i| GpuDevice::new(i, format!("Fake GPU {i}")))
+            .collect(),
+    )
 }
 
-struct NoGpu;
-impl GpuProbe for NoGpu {
-    fn gpus(&self) -> Result<Vec<GpuDevice>, String> {
-        Err("no NVIDIA driver is loaded".into())
-    }
+fn no_gpu() -> FailingProbe {
+    FailingProbe("no NVIDIA driver is loaded".to_owned())
 }
 
 #[test]
@@ -400,7 +393,7 @@ fn the_loader_gets_the_chosen_device() {
         Ok(Recorder::default())
     })
     .env(EnvOverrides::default())
-    .probe(TwoGpus)
+    .probe(two_gpus())
     .build()
     .unwrap();
     rt.start().unwrap();
@@ -410,7 +403,7 @@ fn the_loader_gets_the_chosen_device() {
 
     let forced_cpu = InferenceRuntime::builder(|_| Ok(Recorder::default()))
         .env(EnvOverrides::from_pairs([("MASX_FORCE_CPU", "1")]).unwrap())
-        .probe(TwoGpus)
+        .probe(two_gpus())
         .build()
         .unwrap();
     forced_cpu.start().unwrap();
@@ -426,7 +419,7 @@ fn forcing_a_missing_gpu_fails_at_start_saying_why() {
         Ok(Recorder::default())
     })
     .env(EnvOverrides::from_pairs([("MASX_FORCE_GPU", "1")]).unwrap())
-    .probe(NoGpu)
+    .probe(no_gpu())
     .build()
     .unwrap();
     let err = rt.start().unwrap_err();
