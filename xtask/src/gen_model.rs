@@ -53,7 +53,11 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     } else {
         std::fs::write(&path, &bytes)
             .with_context(|| format!("could not write {}", path.display()))?;
-        eprintln!("xtask gen-model: wrote {} ({} bytes)", path.display(), bytes.len());
+        eprintln!(
+            "xtask gen-model: wrote {} ({} bytes)",
+            path.display(),
+            bytes.len()
+        );
         Ok(())
     }
 }
@@ -139,13 +143,20 @@ fn graph(layers: &[mlp::Layer]) -> Message {
     for i in 0..layers.len() {
         let fc = format!("fc{}", i + 1);
         let last = i + 1 == layers.len();
-        let gemm_out = if last { "y".to_owned() } else { format!("{fc}.out") };
+        let gemm_out = if last {
+            "y".to_owned()
+        } else {
+            format!("{fc}.out")
+        };
         let inputs = [
             previous.as_str(),
             &format!("{fc}.weight"),
             &format!("{fc}.bias"),
         ];
-        graph.message(1, &node(&fc, "Gemm", &inputs, &gemm_out, Some(("transB", 1))));
+        graph.message(
+            1,
+            &node(&fc, "Gemm", &inputs, &gemm_out, Some(("transB", 1))),
+        );
         previous = gemm_out;
         if !last {
             let relu = format!("relu{}", i + 1);
@@ -158,8 +169,14 @@ fn graph(layers: &[mlp::Layer]) -> Message {
     for (i, layer) in layers.iter().enumerate() {
         let fc = format!("fc{}", i + 1);
         let weight_dims = [layer.outputs as u64, layer.inputs as u64];
-        graph.message(5, &tensor(&format!("{fc}.weight"), &weight_dims, &layer.weight));
-        graph.message(5, &tensor(&format!("{fc}.bias"), &[layer.outputs as u64], &layer.bias));
+        graph.message(
+            5,
+            &tensor(&format!("{fc}.weight"), &weight_dims, &layer.weight),
+        );
+        graph.message(
+            5,
+            &tensor(&format!("{fc}.bias"), &[layer.outputs as u64], &layer.bias),
+        );
     }
     graph.message(11, &value_info("x", mlp::INPUT_WIDTH as u64));
     graph.message(12, &value_info("y", mlp::OUTPUT_WIDTH as u64));

@@ -31,7 +31,9 @@ fn fields_carry_their_number_and_wire_type() {
     outer.varint(20, 2);
     assert_eq!(
         outer.bytes,
-        [0x12, 2, b'h', b'i', 0x1a, 3, 0x08, 0x96, 0x01, 0xa0, 0x01, 0x02]
+        [
+            0x12, 2, b'h', b'i', 0x1a, 3, 0x08, 0x96, 0x01, 0xa0, 0x01, 0x02
+        ]
     );
 }
 
@@ -53,7 +55,10 @@ fn the_model_holds_every_weight_once() {
     assert_eq!(weights, 5_768);
     assert!(bytes.len() > 4 * weights);
     assert!(bytes.len() < 4 * weights + 1024, "{} bytes", bytes.len());
-    let first: Vec<u8> = layers[0].weight[..4].iter().flat_map(|v| v.to_le_bytes()).collect();
+    let first: Vec<u8> = layers[0].weight[..4]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
     let found = bytes.windows(first.len()).filter(|w| *w == first).count();
     assert_eq!(found, 1);
 }
