@@ -19,6 +19,9 @@
 //!   are exactly those of its row in `ARCHITECTURE.md` and point to a lower layer, every source
 //!   file starts with a `//!` line, the engine takes its sync primitives only from the loom shim,
 //!   and no non-test source file is longer than 600 lines. Prints every violation, then fails.
+//! - `cargo xtask gen-model [--check]`: writes the inference server's example network,
+//!   `examples/inference-server/models/mlp.onnx`, from its seeded definition (`models/mlp.rs`);
+//!   `--check` fails if the committed file differs from what it would write.
 //! - `cargo xtask ci`: everything `.ci/run` checks (tidy, format, lints, tests, docs, loom,
 //!   AddressSanitizer, 60 s of cargo fuzz on the group config, a 3-minute soak, benches build).
 
@@ -26,6 +29,7 @@ mod ab;
 mod bench;
 mod ci;
 mod cmd;
+mod gen_model;
 mod load;
 mod loom;
 mod micro;
@@ -36,7 +40,7 @@ mod tidy;
 
 use anyhow::{Result, bail};
 
-const USAGE: &str = "usage: cargo xtask <test | loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] [--baseline RUNNER] | stress | soak [--minutes N] | load [--seconds N] [--warmup-s S] [--connections C] [--repeats N] [--configs DIR | --config NAME=PATH ...] [--seed S] [--out DIR] | tidy | ci>";
+const USAGE: &str = "usage: cargo xtask <test | loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] [--baseline RUNNER] | stress | soak [--minutes N] | load [--seconds N] [--warmup-s S] [--connections C] [--repeats N] [--configs DIR | --config NAME=PATH ...] [--seed S] [--out DIR] | tidy | gen-model [--check] | ci>";
 
 fn main() {
     if let Err(e) = run() {
@@ -57,6 +61,7 @@ fn run() -> Result<()> {
         Some("test") => test::run(rest),
         Some("stress") => stress::run(rest),
         Some("tidy") => tidy::run(rest),
+        Some("gen-model") => gen_model::run(rest),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -15,6 +15,9 @@
 //! - [`Endpoint`]: the three requests that do work, and their steps.
 //! - [`Work`], [`Cost`]: the CPU time and waiting each step costs; a fault to inject.
 //! - [`ServiceError`]: why the service could not start.
+//! - [`OnnxModel`]: a real network (ONNX, run on the CPU by tract) as a
+//!   [`betapool_batch::BatchModel`], the example `models/mlp.onnx` built in; [`OnnxError`], why
+//!   it could not load or run.
 //! - [`DEFAULT_HTTP_THREADS`]: the receiver threads the binary starts by default.
 //!
 //! Endpoints: `POST /v1/generate`, `POST /v1/embed`, `GET /v1/documents/<id>` (the work),
@@ -25,6 +28,7 @@ mod api;
 mod endpoint;
 mod error;
 mod in_flight;
+mod onnx;
 mod pipeline;
 mod reply;
 mod routes;
@@ -34,6 +38,7 @@ mod work;
 
 pub use endpoint::Endpoint;
 pub use error::ServiceError;
+pub use onnx::{OnnxError, OnnxModel};
 pub use routes::Routes;
 pub use service::{DEFAULT_HTTP_THREADS, Service, StopReport};
 pub use step::Step;
