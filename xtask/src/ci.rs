@@ -9,6 +9,8 @@ use crate::cmd;
 pub(crate) fn run(_args: &[String]) -> Result<()> {
     // First: it reads files and runs `cargo metadata`, so it fails in a second, before any build.
     crate::tidy::run(&[])?;
+    // The committed example model is what `gen-model` writes from its seed, byte for byte.
+    crate::gen_model::run(&["--check".to_owned()])?;
     cmd::run(cmd::cargo(&["fmt", "--all", "--check"]))?;
     cmd::run(cmd::cargo(&[
         "clippy",
