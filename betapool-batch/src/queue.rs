@@ -68,7 +68,16 @@ pub(crate) struct State<I, O> {
     wakeups: usize,
     wake_weight: u64,
     pub(crate) counters: Counters,
+    /// The last arrival and the running mean gap between arrivals, for admission's estimate
+    /// of what will join a request's batch behind it.
+    last_arrival: Option<Instant>,
+    mean_gap: Option<f64>,
 }
+
+/// The weight of the newest gap in the running mean of arrival gaps: about the last 30
+/// arrivals, which follows a rate change within a few milliseconds at the rates that matter
+/// (thousands per second) and is not thrown by one Poisson gap.
+const GAP_SMOOTHING: f64 = 1.0 / 32.0;
 
 pub(crate) struct Queue<I, O> {
     state: Mutex<State<I, O>>,
@@ -109,6 +118,8 @@ impl<I, O> Queue<I, O> {
                 wakeups: 0,
                 wake_weight: 1,
                 counters: Counters::default(),
+                last_arrival: None,
+                mean_gap: None,
             }),
             work: Condvar::new(),
             drained: Condvar::new(),
@@ -144,6 +155,7 @@ impl<I, O> Queue<I, O> {
             Phase::Idle => return Err((input, InferError::NotStarted)),
             Phase::Draining | Phase::Stopped => return Err((input, InferError::Stopped)),
         }
+        st.note_arrival(now);
         if st.live >= self.capacity {
             st.counters.rejected_full += 1;
             return Err((
@@ -158,6 +170,7 @@ impl<I, O> Queue<I, O> {
             ahead_weight: st.live_weight,
             weight: u64::from(weight),
             worker_free_in: st.worker_free_in(now),
+            arrival_rate: st.arrival_rate(),
             workers: st.busy.len(),
             oldest: st.oldest_live(),
             deadline,
@@ -378,6 +391,25 @@ pub(crate) struct Finished {
 }
 
 impl<I, O> State<I, O> {
+    fn note_arrival(&mut self, now: Instant) {
+        if let Some(last) = self.last_arrival {
+            let gap = now.saturating_duration_since(last).as_secs_f64();
+            self.mean_gap = Some(match self.mean_gap {
+                None => gap,
+                Some(m) => m + GAP_SMOOTHING * (gap - m),
+            });
+        }
+        self.last_arrival = Some(now);
+    }
+
+    /// Arrivals per second lately; zero before two arrivals (or if they came at once).
+    fn arrival_rate(&self) -> f64 {
+        match self.mean_gap {
+            Some(g) if g > 0.0 => 1.0 / g,
+            _ => 0.0,
+        }
+    }
+
     fn pop_dead_front(&mut self) {
         while self
             .entries

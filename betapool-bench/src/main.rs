@@ -17,8 +17,14 @@
 //!   inference server) over loopback in a closed loop, one server process per pool
 //!   configuration, and writes `load.json`, `load.md` and `load.svg` comparing them ([`load`]).
 //!
+//! - `betapool-bench batch [--repeats N] [--quick] [--out DIR]`: the batching runtime on a
+//!   synthetic model (a batch of b costs a + c·b) at rates from 50 to 6 000 requests/s, against
+//!   the seed's setting and an oracle sweep of fixed settings; writes `batch.json`, `batch.md`
+//!   and `batch.svg` ([`batch`]).
+//!
 //! Pools: `static:N`, and the peers `tokio`, `smol`, `rayon`, `threadpool` (their defaults).
 
+mod batch;
 mod load;
 mod runner;
 mod soak;
@@ -46,6 +52,9 @@ enum Command {
     /// Run the adaptive pool under minutes of mixed, bursty load and check that it loses no
     /// task, does not grow in memory and shrinks back to its minimum.
     Soak(soak::SoakArgs),
+    /// Run the batching runtime on a synthetic model against the seed's setting and an oracle
+    /// sweep of fixed settings; write batch.json, batch.md and batch.svg.
+    Batch(batch::BatchArgs),
     /// Drive an HTTP service over loopback with each pool configuration in turn and compare
     /// their throughput, latency percentiles, threads and CPU.
     Load(load::LoadArgs),
@@ -65,5 +74,6 @@ fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => runner::report::run(&args),
         Command::Soak(args) => soak::run(&args),
         Command::Load(args) => load::run(&args),
+        Command::Batch(args) => batch::run(&args),
     }
 }

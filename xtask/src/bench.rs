@@ -8,6 +8,11 @@
 //! 3. Writes `target/bench/results.json`, `summary.md` and one SVG per workload
 //!    (`betapool-bench report`), then runs the criterion micro-benchmarks and appends them.
 //!
+//! 4. Runs the batching section (`betapool-batch` on a synthetic model, `betapool-bench batch`)
+//!    and appends `batch.md` to the summary, with `batch.svg` beside it.
+//!
+//! `--no-batch` skips step 4; `--batch-only` runs only step 4.
+//!
 //! `--quick` is a smoke run (fewer sizes, a quarter of the tasks, one repeat): under 10 minutes.
 //!
 //! `--baseline PATH` compares this checkout with another build of the runner (say, one built at
@@ -71,6 +76,9 @@ struct Options {
     pools: Option<Vec<String>>,
     repeats: usize,
     micro: bool,
+    /// Whether to run the batching section, and whether to run only it.
+    batch: bool,
+    batch_only: bool,
     /// Another build of the runner, run beside this one on every configuration.
     baseline: Option<PathBuf>,
 }
@@ -82,6 +90,8 @@ fn parse(args: &[String]) -> Result<Options> {
         pools: None,
         repeats: REPEATS,
         micro: true,
+        batch: true,
+        batch_only: false,
         baseline: None,
     };
     let mut repeats = None;
@@ -95,6 +105,8 @@ fn parse(args: &[String]) -> Result<Options> {
         match a.as_str() {
             "--quick" => o.quick = true,
             "--no-micro" => o.micro = false,
+            "--no-batch" => o.batch = false,
+            "--batch-only" => o.batch_only = true,
             "--baseline" => {
                 let path = PathBuf::from(value("--baseline")?);
                 if !path.is_file() {
@@ -116,7 +128,8 @@ fn parse(args: &[String]) -> Result<Options> {
             }
             other => bail!(
                 "unknown argument `{other}`; usage: cargo xtask bench [--quick] [--workloads a,b] \
-                 [--pools p,q] [--repeats N] [--no-micro] [--baseline RUNNER]"
+                 [--pools p,q] [--repeats N] [--no-micro] [--no-batch] [--batch-only] \
+                 [--baseline RUNNER]"
             ),
         }
     }
@@ -144,6 +157,11 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         "betapool-bench",
     ]))?;
     let runner = cmd::release_binary("betapool-bench");
+    if o.batch_only {
+        let md = batch_section(&runner, &o, &out)?;
+        println!("{md}");
+        return Ok(());
+    }
 
     let calibration = calibrate(&runner)?;
     let pools: Vec<String> = match &o.pools {
@@ -278,6 +296,13 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         summary.push_str(&table);
         fs::write(&summary_path, summary)?;
     }
+    if o.batch {
+        let md = batch_section(&runner, &o, &out)?;
+        let mut summary = fs::read_to_string(&summary_path)?;
+        summary.push('\n');
+        summary.push_str(&md);
+        fs::write(&summary_path, summary)?;
+    }
     println!("{}", fs::read_to_string(&summary_path)?);
     println!(
         "wrote {} (results.json, summary.md, <workload>.svg) in {:.0} s",
@@ -288,6 +313,24 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         bail!("{} run(s) failed:\n{}", failures.len(), failures.join("\n"));
     }
     Ok(())
+}
+
+/// The batching section: one process of the runner, which writes `batch.json`, `batch.md` and
+/// `batch.svg` into `out`; returns the Markdown.
+fn batch_section(runner: &Path, o: &Options, out: &Path) -> Result<String> {
+    let mut batch = Command::new(runner);
+    batch
+        .arg("batch")
+        .arg("--repeats")
+        .arg(o.repeats.to_string())
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::null());
+    if o.quick {
+        batch.arg("--quick");
+    }
+    cmd::run(batch)?;
+    fs::read_to_string(out.join("batch.md")).context("reading batch.md")
 }
 
 fn calibrate(runner: &Path) -> Result<f64> {

@@ -21,14 +21,27 @@ const WARM_UP_BATCH: u64 = 32;
 /// only holds requests back from a second worker.
 pub const DEFAULT_MAX_BATCH: usize = 1024;
 
+/// How far past the batches it has measured the policy lets a batch grow: the cost model is a
+/// straight line fitted to the recent batches, and a model's cost can bend upwards past them
+/// (a cache or a memory limit), so a batch may be at most twice the largest recent one. Under
+/// a rising load the cap still doubles with every batch: from 32 to 1 024 in five batches.
+const GROWTH: u64 = 2;
+
+/// How many recent batches the growth limit looks back over.
+const RECENT_BATCHES: usize = 32;
+
 /// Batch as soon as a worker is idle, as large as the latency target allows.
 ///
 /// With a batch cost of `a + c·b` and one worker, sending what is queued whenever the worker
 /// becomes idle is what makes batches grow with the load: at 1 000 requests/s and a 5 ms
 /// overhead each batch carries what arrived during the previous one. Waiting for more only adds
 /// latency unless the worker is busy anyway, so this policy never waits. The size of a batch is
-/// capped so that one batch takes at most half the target: a request that arrives just after a
-/// batch left waits for that batch and then rides in the next one, two batch times in all.
+/// capped at the largest batch that itself fits in the target: a larger one misses it for every
+/// request it carries, while a smaller cap would only hold requests back when a queue has built
+/// up, which is exactly when larger batches drain it faster. The cap also grows only as fast as
+/// batches are measured (twice the largest recent one), so the straight-line fit is never
+/// trusted far from where it was made. How long a request waits before its batch starts is
+/// admission's business, below.
 ///
 /// Requests that the fitted model predicts cannot finish within the target (or their own,
 /// tighter deadline) are refused at once with `DeadlineExceeded`, so under overload the
@@ -39,11 +52,12 @@ pub const DEFAULT_MAX_BATCH: usize = 1024;
 /// use betapool_batch::policy::{Adaptive, BatchPolicy, Plan, QueueView, ReleaseReason};
 ///
 /// let mut policy = Adaptive::new(Duration::from_millis(50))?;
-/// for b in [1u64, 3, 8, 2, 16, 5] {
+/// for b in [1u64, 3, 8, 2, 160, 5] {
 ///     policy.record(b, Duration::from_micros(5_000 + 200 * b));
 /// }
-/// // (25 ms − 5 ms) / 0.2 ms: the largest batch that takes half the target.
-/// assert_eq!(policy.max_batch_weight(), 100);
+/// // (50 ms − 5 ms) / 0.2 ms: the largest batch that fits in the target (and within twice
+/// // the largest batch measured, 160).
+/// assert_eq!(policy.max_batch_weight(), 225);
 /// let view = QueueView {
 ///     now: Instant::now(),
 ///     queued: 1,
@@ -53,7 +67,7 @@ pub const DEFAULT_MAX_BATCH: usize = 1024;
 ///     workers: 1,
 ///     draining: false,
 /// };
-/// assert!(matches!(policy.plan(&view), Plan::Release { max_weight: 100, reason: ReleaseReason::Idle }));
+/// assert!(matches!(policy.plan(&view), Plan::Release { max_weight: 225, reason: ReleaseReason::Idle }));
 /// # Ok::<(), betapool_batch::ConfigError>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -61,6 +75,8 @@ pub struct Adaptive {
     target: Duration,
     max_batch: u64,
     cost: CostModel,
+    /// The weights of the last `RECENT_BATCHES` batches, oldest first.
+    recent: std::collections::VecDeque<u64>,
 }
 
 impl Default for Adaptive {
@@ -69,6 +85,7 @@ impl Default for Adaptive {
             target: DEFAULT_LATENCY_TARGET,
             max_batch: DEFAULT_MAX_BATCH as u64,
             cost: CostModel::new(),
+            recent: std::collections::VecDeque::with_capacity(RECENT_BATCHES),
         }
     }
 }
@@ -103,15 +120,19 @@ impl Adaptive {
         self.target
     }
 
-    /// The largest batch weight the policy sends now.
+    /// The largest batch weight the policy sends now: what fits in the target by the fitted
+    /// cost, but no more than twice the largest recent batch (and never less than the warm-up
+    /// size, so a light load does not shrink the cap to nothing).
     pub fn max_batch_weight(&self) -> u64 {
-        match self.cost.fit() {
-            Some(fit) => fit
-                .max_weight_within(self.target / 2)
-                .unwrap_or(1)
-                .clamp(1, self.max_batch),
-            None => WARM_UP_BATCH.min(self.max_batch),
-        }
+        let Some(fit) = self.cost.fit() else {
+            return WARM_UP_BATCH.min(self.max_batch);
+        };
+        let measured = self.recent.iter().copied().max().unwrap_or(0);
+        let explored = measured.saturating_mul(GROWTH).max(WARM_UP_BATCH);
+        fit.max_weight_within(self.target)
+            .unwrap_or(1)
+            .min(explored)
+            .clamp(1, self.max_batch)
     }
 }
 
@@ -136,6 +157,10 @@ impl BatchPolicy for Adaptive {
 
     fn record(&mut self, weight: u64, took: Duration) {
         self.cost.record(weight, took);
+        if self.recent.len() == RECENT_BATCHES {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(weight);
     }
 
     fn admit(&self, view: &AdmissionView) -> Admission {

@@ -99,7 +99,7 @@ pub enum Plan {
 }
 
 /// What admission knows when a request arrives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AdmissionView {
     /// The time of arrival.
     pub now: Instant,
@@ -109,6 +109,9 @@ pub struct AdmissionView {
     pub weight: u64,
     /// How long until a batch worker is predicted to be free (zero if one is idle).
     pub worker_free_in: Duration,
+    /// Recent arrivals per second (all requests, refused ones included): the requests that
+    /// will join the request's batch behind it while it waits.
+    pub arrival_rate: f64,
     /// All batch workers.
     pub workers: usize,
     /// When the oldest queued request was accepted, if one is queued.
@@ -155,15 +158,19 @@ pub trait BatchPolicy: Send + 'static {
 
 /// The predicted time from arrival to output of a request with `view.ahead_weight` queued
 /// before it, when batches of at most `max_weight` go to `view.workers` workers and each costs
-/// `fit`. Every full round of batches ahead costs a whole batch; the last costs what is left.
+/// `fit`. Every full round of batches ahead costs a whole batch. The request's own batch also
+/// carries what arrives behind it before that batch leaves (up to `max_weight`): under load
+/// that batch is full, and predicting it from the queue alone would promise too much.
 pub(crate) fn predict_latency(view: &AdmissionView, fit: &CostFit, max_weight: u64) -> Duration {
     let max_weight = max_weight.max(1);
     let total = view.ahead_weight + view.weight.max(1);
     let per_round = max_weight.saturating_mul(view.workers.max(1) as u64);
     let rounds = total.div_ceil(per_round);
     let full = fit.predict(max_weight);
-    let last = fit.predict((total - (rounds - 1) * per_round).min(max_weight));
-    view.worker_free_in + full * (rounds - 1).min(u32::MAX as u64) as u32 + last
+    let starts_in = view.worker_free_in + full * (rounds - 1).min(u32::MAX as u64) as u32;
+    let behind = (view.arrival_rate.max(0.0) * starts_in.as_secs_f64()) as u64;
+    let mine = (total - (rounds - 1) * per_round).div_ceil(view.workers.max(1) as u64);
+    starts_in + fit.predict((mine + behind).min(max_weight))
 }
 
 /// The verdict for a request predicted to take `predicted`, given its deadline and an optional

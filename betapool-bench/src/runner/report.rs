@@ -75,7 +75,7 @@ pub(crate) struct Stat {
 }
 
 impl Stat {
-    fn of(values: impl IntoIterator<Item = f64>) -> Stat {
+    pub(crate) fn of(values: impl IntoIterator<Item = f64>) -> Stat {
         let mut v: Vec<f64> = values.into_iter().filter(|x| x.is_finite()).collect();
         if v.is_empty() {
             return Stat {
