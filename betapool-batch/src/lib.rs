@@ -16,6 +16,9 @@
 //!   and [`install`] reach the process-wide [`CpuExecutors`] (its [`CpuExecutorsMetrics`],
 //!   [`MIN_THREADS`], [`DEFAULT_MAX_THREADS`]); a task that gives no result is a
 //!   [`TaskError`], a late `install` an [`InstallError`].
+//! - [`registry`]: the runtimes running in this process, for stats endpoints:
+//!   [`registry::registered_metrics`] (each as a `betapool_metrics::BatchMetrics`, also
+//!   [`InferenceRuntime::batch_metrics`]) and [`registry::prometheus_text`].
 //! - [`InferError`], [`TryInferError`], [`ConfigError`], [`StartError`]: what can fail, naming
 //!   what was wrong.
 
@@ -33,6 +36,7 @@ mod metrics;
 mod model;
 pub mod policy;
 mod queue;
+pub mod registry;
 mod runtime;
 mod slot;
 mod stats;

@@ -28,6 +28,9 @@ pub(crate) struct Started {
     device: Option<DeviceConfig>,
     at: Option<Instant>,
     threads: Vec<JoinHandle<()>>,
+    /// The runtime's entry in the process-wide registry from a successful start to `stop`; a
+    /// dropped runtime drops it too, which unregisters the runtime.
+    registration: Option<crate::registry::Registration>,
 }
 
 pub(crate) struct Shared<M: BatchModel> {
@@ -175,6 +178,10 @@ impl<M: BatchModel> InferenceRuntime<M> {
         }
         started.device = Some(device);
         started.at = Some(Instant::now());
+        started.registration = Some(crate::registry::register(
+            &self.shared.name,
+            &self.shared.queue,
+        ));
         Ok(())
     }
 
@@ -186,6 +193,7 @@ impl<M: BatchModel> InferenceRuntime<M> {
         self.shared.queue.begin_drain();
         let drained = self.shared.queue.wait_drained(deadline);
         let (stopped, running) = self.close_now();
+        lock(&self.shared.started).registration = None;
         let threads = std::mem::take(&mut lock(&self.shared.started).threads);
         for t in threads {
             // A worker still in the model is left to finish its batch and exit on its own.

@@ -1,10 +1,11 @@
-//! `betapool serve --config pools.toml`: start a pool group and serve its stats over HTTP.
+//! `betapool serve --config pools.toml`: start a pool group and serve its stats over HTTP,
+//! with the batching metrics of every inference runtime running in this process on `/metrics`.
 
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use betapool_group::http::DEFAULT_BIND;
+use betapool_group::http::{DEFAULT_BIND, MetricsSource};
 use betapool_group::{GroupConfig, PoolGroup, StatsServer};
 
 use crate::cli::ServeArgs;
@@ -24,7 +25,8 @@ pub(crate) fn main(args: &ServeArgs) -> Result<(), CliError> {
         .try_init();
     let group = Arc::new(PoolGroup::new(&config).map_err(CliError::serve)?);
     let bind = args.bind.as_deref().unwrap_or(DEFAULT_BIND);
-    let server = StatsServer::start(Arc::clone(&group), bind).map_err(CliError::serve)?;
+    let server = StatsServer::start_with_metrics(Arc::clone(&group), bind, extra_metrics())
+        .map_err(CliError::serve)?;
     let names: Vec<&str> = group.names().collect();
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -53,3 +55,12 @@ pub(crate) fn main(args: &ServeArgs) -> Result<(), CliError> {
     }
     Ok(())
 }
+
+/// What `/metrics` carries after the pools' families: the `betapool_batch_*` families of every
+/// inference runtime registered in this process (none until one starts).
+fn extra_metrics() -> MetricsSource {
+    Arc::new(betapool_batch::registry::prometheus_text)
+}
+
+#[cfg(test)]
+mod tests;

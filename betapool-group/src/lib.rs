@@ -16,7 +16,9 @@
 //! - [`GroupStats`]: totals and per-pool state, with the tasks running now and for how long.
 //! - [`GroupError`]: an unknown pool, a pool that could not start or refused a task.
 //! - [`StatsServer`] (feature `http`, on by default): `GET /stats`, `GET /metrics`,
-//!   `POST /log-status` on 127.0.0.1; [`http::route`] is its routing without the network.
+//!   `POST /log-status` on 127.0.0.1, `/metrics` optionally followed by the text of an
+//!   [`http::MetricsSource`] (`start_with_metrics`); [`http::route`] and
+//!   [`http::route_with_metrics`] are its routing without the network.
 #![deny(unsafe_code)]
 
 pub mod config;

@@ -1,11 +1,14 @@
-//! The stats server over real HTTP on 127.0.0.1:0: the three endpoints, 404 and 405.
+//! The stats server over real HTTP on 127.0.0.1:0: the three endpoints, 404 and 405, and
+//! `/metrics` with the text of an extra source.
 #![cfg(feature = "http")]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use betapool_group::http::{MetricsSource, route_with_metrics};
 use betapool_group::{GroupConfig, PoolConfig, PoolGroup, StatsServer};
 
 /// One request with `Connection: close`; the status, the raw head and the body.
@@ -112,4 +115,74 @@ fn a_taken_port_is_an_error_naming_the_address() {
         err.to_string().contains(&server.local_addr().to_string()),
         "{err}"
     );
+}
+
+#[test]
+fn metrics_carry_the_extra_source_after_the_group_on_every_scrape() {
+    let config = GroupConfig::new(8).pool(PoolConfig::fixed("cpu", 2));
+    let group = Arc::new(PoolGroup::new(&config).unwrap());
+    let scrapes = Arc::new(AtomicU64::new(0));
+    let extra: MetricsSource = {
+        let scrapes = Arc::clone(&scrapes);
+        Arc::new(move |out: &mut String| {
+            let n = scrapes.fetch_add(1, Ordering::Relaxed) + 1;
+            out.push_str("# HELP app_scrapes_total Scrapes seen.\n");
+            out.push_str("# TYPE app_scrapes_total counter\n");
+            out.push_str(&format!("app_scrapes_total {n}\n"));
+        })
+    };
+    let server = StatsServer::start_with_metrics(group, "127.0.0.1:0", extra).unwrap();
+    for n in 1..=2 {
+        let (status, head, body) = request(server.local_addr(), "GET", "/metrics");
+        assert_eq!(status, 200);
+        assert!(
+            head.contains("content-type: text/plain; version=0.0.4"),
+            "{head}"
+        );
+        let group_at = body
+            .find("betapool_threads{pool=\"cpu\"} 2\n")
+            .expect(&body);
+        let extra_at = body.find(&format!("app_scrapes_total {n}\n")).expect(&body);
+        assert!(
+            group_at < extra_at,
+            "the group's families come first:\n{body}"
+        );
+    }
+    // Only /metrics calls the source.
+    assert_eq!(request(server.local_addr(), "GET", "/stats").0, 200);
+    assert_eq!(scrapes.load(Ordering::Relaxed), 2);
+}
+
+#[test]
+fn a_panicking_source_is_a_500_and_the_server_keeps_serving() {
+    let config = GroupConfig::new(8).pool(PoolConfig::fixed("cpu", 2));
+    let group = Arc::new(PoolGroup::new(&config).unwrap());
+    let extra: MetricsSource = Arc::new(|out: &mut String| {
+        out.push_str("half a li");
+        panic!("the source broke");
+    });
+    let server = StatsServer::start_with_metrics(group, "127.0.0.1:0", extra).unwrap();
+    let (status, _, body) = request(server.local_addr(), "GET", "/metrics");
+    assert_eq!(status, 500);
+    assert!(body.contains("the source broke"), "{body}");
+    assert!(!body.contains("half a li"), "{body}");
+    assert_eq!(request(server.local_addr(), "GET", "/stats").0, 200);
+    assert_eq!(request(server.local_addr(), "GET", "/metrics").0, 500);
+}
+
+#[test]
+fn an_unfinished_last_line_of_the_source_is_ended() {
+    let config = GroupConfig::new(8).pool(PoolConfig::fixed("cpu", 2));
+    let group = PoolGroup::new(&config).unwrap();
+    let reply = route_with_metrics(&group, "GET", "/metrics", &|out: &mut String| {
+        out.push_str("app_up 1");
+    });
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.ends_with("\napp_up 1\n"), "{}", reply.body);
+    let nothing = route_with_metrics(&group, "GET", "/metrics", &|_: &mut String| {});
+    assert_eq!(
+        nothing.body,
+        betapool_group::http::route(&group, "GET", "/metrics").body
+    );
+    assert!(nothing.body.ends_with('\n'));
 }

@@ -16,8 +16,10 @@
 //! - [`write_csv`]: RFC 4180 CSV for any [`CsvRow`].
 //! - [`write_json`]: a JSON array for any serialisable rows.
 //! - [`PoolStats`]: a snapshot of one pool's gauges and counters.
-//! - [`prometheus`]: Prometheus text exposition of [`PoolStats`] ([`prometheus::encode`],
-//!   [`prometheus::CONTENT_TYPE`]).
+//! - [`BatchMetrics`]: a snapshot of one inference runtime's batching counters.
+//! - [`Histogram`]: cumulative buckets, count and sum, as Prometheus histograms have them.
+//! - [`prometheus`]: Prometheus text exposition of [`PoolStats`] ([`prometheus::encode`]) and
+//!   of [`BatchMetrics`] ([`prometheus::encode_batch`]); [`prometheus::CONTENT_TYPE`].
 //! - [`MetricsError`]: the one error type of this crate.
 //!
 //! ```
@@ -37,10 +39,12 @@
 #![forbid(unsafe_code)]
 
 mod aggregate;
+mod batch_metrics;
 mod collector;
 mod csv;
 mod error;
 mod export;
+mod histogram;
 mod json;
 mod percentile;
 mod pool_stats;
@@ -50,10 +54,12 @@ mod serde_secs;
 mod stats;
 
 pub use aggregate::AggregatedMetrics;
+pub use batch_metrics::BatchMetrics;
 pub use collector::{DEFAULT_MAX_HISTORY, DEFAULT_WINDOW_SIZE, MetricsCollector};
 pub use csv::{CsvRow, write_csv};
 pub use error::MetricsError;
 pub use export::TaskRecord;
+pub use histogram::Histogram;
 pub use json::write_json;
 pub use percentile::{Percentiles, percentile};
 pub use pool_stats::PoolStats;

@@ -1,4 +1,5 @@
-//! Prometheus text exposition (format 0.0.4) of pool snapshots.
+//! Prometheus text exposition (format 0.0.4) of pool snapshots ([`encode`]) and of inference
+//! runtimes' batching ([`encode_batch`], in `betapool_batch_*` families labelled `runtime`).
 //!
 //! Every metric is named `betapool_*` and labelled `pool="<name>"`, so several pools share one
 //! family each and a single scrape can hold them all. Counters end in `_total`. Latency is a
@@ -20,6 +21,10 @@ use std::fmt::{self, Write as _};
 
 use crate::PoolStats;
 use crate::percentile::{Q50, Q95, Q99};
+
+mod batch;
+
+pub use batch::encode_batch;
 
 /// The `Content-Type` header value for a response carrying [`encode`]'s output.
 ///
