@@ -8,8 +8,9 @@
 //! 3. Writes `target/bench/results.json`, `summary.md` and one SVG per workload
 //!    (`betapool-bench report`), then runs the criterion micro-benchmarks and appends them.
 //!
-//! 4. Runs the batching section (`betapool-batch` on a synthetic model, `betapool-bench batch`)
-//!    and appends `batch.md` to the summary, with `batch.svg` beside it.
+//! 4. Runs the batching section (`betapool-batch` on a synthetic model, `betapool-bench batch`;
+//!    then the example ONNX network, `inference-server`'s `batch_onnx` example) and appends
+//!    `batch.md` and `batch_onnx.md` to the summary, with `batch.svg` beside them.
 //!
 //! `--no-batch` skips step 4; `--batch-only` runs only step 4.
 //!
@@ -330,7 +331,31 @@ fn batch_section(runner: &Path, o: &Options, out: &Path) -> Result<String> {
         batch.arg("--quick");
     }
     cmd::run(batch)?;
-    fs::read_to_string(out.join("batch.md")).context("reading batch.md")
+    let mut md = fs::read_to_string(out.join("batch.md")).context("reading batch.md")?;
+    // The real model's table: an example of inference-server, which alone builds tract.
+    let (secs, repeats) = if o.quick {
+        ("1", "1".to_owned())
+    } else {
+        ("2", o.repeats.to_string())
+    };
+    let out_dir = out.to_string_lossy().into_owned();
+    let mut onnx = cmd::cargo(&[
+        "run",
+        "--release",
+        "--package",
+        "inference-server",
+        "--example",
+        "batch_onnx",
+        "--",
+        &out_dir,
+        secs,
+        &repeats,
+    ]);
+    onnx.stdout(Stdio::null());
+    cmd::run(onnx)?;
+    md.push('\n');
+    md.push_str(&fs::read_to_string(out.join("batch_onnx.md")).context("reading batch_onnx.md")?);
+    Ok(md)
 }
 
 fn calibrate(runner: &Path) -> Result<f64> {
