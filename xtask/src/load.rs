@@ -1,7 +1,8 @@
 //! `cargo xtask load [flags]`: builds the bench runner and the inference server in release
 //! mode and runs `betapool-bench load` against the server, passing the flags through (the four
-//! pool configurations of `examples/inference-server/configs/`, 3 interleaved runs of 10 s each
-//! unless `--repeats` or `--seconds` say otherwise; results in `target/load/`).
+//! pool configurations of `examples/inference-server/configs/`, then the same load with the
+//! server's model runtime batching on and off, 3 interleaved runs of 10 s each unless
+//! `--repeats` or `--seconds` say otherwise; results in `target/load/`).
 
 use std::process::Command;
 

@@ -146,6 +146,7 @@ fn parse_named_config(text: &str) -> Result<ConfigEntry, String> {
     Ok(ConfigEntry {
         name: name.into(),
         path: path.into(),
+        args: Vec::new(),
     })
 }
 

@@ -1,5 +1,6 @@
 //! The forms of the load's results: the markdown table of `load.md` (also printed), the ratios
-//! of the adaptive setup to the others, and `load.svg`, the latency-by-percentile chart.
+//! of the adaptive setup to the others and of batching on to batching off, and `load.svg`, the
+//! latency-by-percentile chart.
 
 use std::fmt::Write as _;
 
@@ -8,8 +9,15 @@ use betapool_harness::svg::{Chart, Series, line_chart};
 use super::latency::Endpoint;
 use super::results::{ConfigResult, Params};
 
-/// The configuration whose row the others are compared with, when there is one.
+/// The configuration whose row the other pool set-ups are compared with, when there is one.
 pub(crate) const REFERENCE: &str = "named-adaptive";
+
+/// The batching comparison's row with the model runtime's default batching; it is compared
+/// with [`BATCHING_OFF`] only, since its requests run more rows than the other rows'.
+pub(crate) const BATCHING_ON: &str = "batching-adaptive";
+
+/// The batching comparison's row with every row of the model run alone.
+pub(crate) const BATCHING_OFF: &str = "batching-off";
 
 /// The markdown table: one row per configuration, columns aligned so it also reads as text.
 pub(crate) fn table(results: &[ConfigResult]) -> String {
@@ -112,24 +120,35 @@ fn markdown(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// How the [`REFERENCE`] row compares with each other row, one line each, or `None` when no
-/// row has that name.
+/// How the [`REFERENCE`] row compares with each other row but the batching comparison's, and
+/// [`BATCHING_ON`] with [`BATCHING_OFF`], one line each; `None` when there is nothing to
+/// compare.
 pub(crate) fn ratios(results: &[ConfigResult]) -> Option<String> {
-    let reference = results.iter().find(|r| r.name == REFERENCE)?;
+    let find = |name: &str| results.iter().find(|r| r.name == name);
+    let batching = [BATCHING_ON, BATCHING_OFF];
     let mut out = String::new();
-    for other in results.iter().filter(|r| r.name != REFERENCE) {
-        let throughput = ratio(
-            Some(reference.median_req_per_s()),
-            Some(other.median_req_per_s()),
-        );
-        let p99 = ratio(reference.median_p99_ms(), other.median_p99_ms());
-        let _ = writeln!(
-            out,
-            "{REFERENCE} vs {}: {throughput} the req/s, {p99} the P99",
-            other.name
-        );
+    if let Some(reference) = find(REFERENCE) {
+        let others = results
+            .iter()
+            .filter(|r| r.name != REFERENCE && !batching.contains(&r.name.as_str()));
+        for other in others {
+            out.push_str(&ratio_line(reference, other));
+        }
     }
-    Some(out)
+    if let (Some(on), Some(off)) = (find(BATCHING_ON), find(BATCHING_OFF)) {
+        out.push_str(&ratio_line(on, off));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// `A vs B: 1.23× the req/s, 0.45× the P99`.
+fn ratio_line(a: &ConfigResult, b: &ConfigResult) -> String {
+    let throughput = ratio(Some(a.median_req_per_s()), Some(b.median_req_per_s()));
+    let p99 = ratio(a.median_p99_ms(), b.median_p99_ms());
+    format!(
+        "{} vs {}: {throughput} the req/s, {p99} the P99\n",
+        a.name, b.name
+    )
 }
 
 /// `a / b` as `1.23×`, or `-` where either is missing or `b` is zero.
@@ -175,7 +194,10 @@ pub(crate) fn markdown_report(params: &Params, results: &[ConfigResult]) -> Stri
          median req/s, with the median and min–max of req/s and P99 over the runs. Latencies \
          in ms over the successful answers; CPU is the server's, per request answered. Half the requests are generate, so the overall P50 sits at the \
          edge between generate and the short endpoints and can land on either side; \
-         `load.json` has every endpoint's own percentiles.\n",
+         `load.json` has every endpoint's own percentiles. Every generate request runs the \
+         example network through the server's model runtime: one row in the pool rows, \
+         several in `{BATCHING_ON}` and `{BATCHING_OFF}` (their server flags are in \
+         `load.json`), which differ only in the runtime's batching.\n",
         params.connections,
         params.seconds,
         params.warmup_s,

@@ -27,11 +27,14 @@ pub(crate) struct Params {
     pub(crate) cores: usize,
 }
 
-/// A configuration of the server: a name and its TOML file.
+/// A configuration of the server: a name, its TOML file and any further server flags.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct ConfigEntry {
     pub(crate) name: String,
     pub(crate) path: String,
+    /// Flags passed to the server after `--config PATH --bind ADDR` (e.g. `--batching off`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) args: Vec<String>,
 }
 
 /// What one configuration did under the load.

@@ -39,7 +39,7 @@ pub(crate) fn run(args: &LoadArgs) -> Result<()> {
     }
     let configs = resolve_configs(args)?;
     run_with(args, &configs, &|c: &ConfigEntry| {
-        Server::spawn(&args.server, Path::new(&c.path))
+        Server::spawn(&args.server, Path::new(&c.path), &c.args)
     })
 }
 

@@ -42,12 +42,13 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    /// Starts `binary --config CONFIG --bind 127.0.0.1:0` and waits for its address.
-    pub(crate) fn spawn(binary: &Path, config: &Path) -> Result<Server> {
+    /// Starts `binary --config CONFIG --bind 127.0.0.1:0 ARGS…` and waits for its address.
+    pub(crate) fn spawn(binary: &Path, config: &Path, args: &[String]) -> Result<Server> {
         let mut cmd = Command::new(binary);
         cmd.arg("--config")
             .arg(config)
-            .args(["--bind", "127.0.0.1:0"]);
+            .args(["--bind", "127.0.0.1:0"])
+            .args(args);
         Server::start(cmd, STARTUP_TIMEOUT)
     }
 

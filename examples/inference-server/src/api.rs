@@ -25,6 +25,8 @@ pub(crate) enum Route {
     Group,
     /// `GET /health`.
     Health,
+    /// `GET /runtime`: the model runtime's health, metrics and batching stats.
+    Runtime,
     /// A known path with a malformed part (a document id that is not a number).
     BadRequest(String),
     /// No such path.
@@ -44,6 +46,7 @@ pub(crate) fn resolve(method: &str, url: &str) -> Route {
     }
     let (allow, route) = match path {
         "/health" => ("GET", Route::Health),
+        "/runtime" => ("GET", Route::Runtime),
         "/v1/generate" => (
             "POST",
             Route::Work {
@@ -63,7 +66,7 @@ pub(crate) fn resolve(method: &str, url: &str) -> Route {
             _ => {
                 return Route::NotFound(format!(
                     "no such path: {path} (try POST /v1/generate, POST /v1/embed, \
-                     GET /v1/documents/<id>, GET /stats, GET /metrics, GET /health)\n"
+                     GET /v1/documents/<id>, GET /stats, GET /metrics, GET /runtime, GET /health)\n"
                 ));
             }
         },

@@ -1,7 +1,7 @@
 //! `ServiceError`: why the service could not start.
 
 /// The service could not start: the group lacks a pool for some step, the address could not
-/// be bound, or a thread could not be started. It displays as one line naming the fault.
+/// be bound, a thread could not be started, or the model runtime could not start. It displays as one line naming the fault.
 ///
 /// ```
 /// use inference_server::Routes;
@@ -27,6 +27,8 @@ pub(crate) enum ErrorKind {
     Thread { reason: String },
     #[error("http_threads must be at least 1, got 0")]
     NoHttpThreads,
+    #[error("could not start the model runtime: {reason}")]
+    Model { reason: String },
 }
 
 impl From<ErrorKind> for ServiceError {

@@ -14,20 +14,31 @@
 //! - [`Step`]: the five kinds of work, each named after its pool.
 //! - [`Endpoint`]: the three requests that do work, and their steps.
 //! - [`Work`], [`Cost`]: the CPU time and waiting each step costs; a fault to inject.
+//! - [`Batching`]: how the model runtime batches the inference steps' rows (`--batching`:
+//!   `adaptive`, `fixed:SIZE:DELAY_MS`, `off`), and [`BATCHING_FLAG`], the flag's name.
+//! - [`model_rows`], [`output_digest`]: the rows a request sends to the model and the digest
+//!   of the output that its answer carries.
 //! - [`ServiceError`]: why the service could not start.
 //! - [`OnnxModel`]: a real network (ONNX, run on the CPU by tract) as a
 //!   [`betapool_batch::BatchModel`], the example `models/mlp.onnx` built in; [`OnnxError`], why
 //!   it could not load or run.
 //! - [`DEFAULT_HTTP_THREADS`]: the receiver threads the binary starts by default.
 //!
+//! The inference step runs the example network for real: the [`Service`] owns a
+//! [`betapool_batch::InferenceRuntime`] of [`OnnxModel`], and each inference step blocks its
+//! worker on `infer(row).wait()` while the runtime batches the rows of concurrent requests.
+//!
 //! Endpoints: `POST /v1/generate`, `POST /v1/embed`, `GET /v1/documents/<id>` (the work),
 //! `GET /stats`, `GET /metrics`, `POST /log-status` (the group's own, see
-//! [`betapool_group::http::route`]) and `GET /health`.
+//! [`betapool_group::http::route`]), `GET /runtime` (the model runtime's) and `GET /health`.
 
 mod api;
+mod batching;
 mod endpoint;
 mod error;
 mod in_flight;
+mod model;
+mod model_io;
 mod onnx;
 mod pipeline;
 mod reply;
@@ -36,8 +47,10 @@ mod service;
 mod step;
 mod work;
 
+pub use batching::{BATCHING_FLAG, Batching};
 pub use endpoint::Endpoint;
 pub use error::ServiceError;
+pub use model_io::{model_rows, output_digest};
 pub use onnx::{OnnxError, OnnxModel};
 pub use routes::Routes;
 pub use service::{DEFAULT_HTTP_THREADS, Service, StopReport};

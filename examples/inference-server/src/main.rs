@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use betapool_group::{GroupConfig, PoolGroup};
 use clap::Parser;
-use inference_server::{DEFAULT_HTTP_THREADS, Routes, Service, Work};
+use inference_server::{Batching, DEFAULT_HTTP_THREADS, Routes, Service, Work};
 
 /// The exit code for a bad flag or config file: clap's own, so that scripts can tell "called
 /// wrongly" from 1, "ran and failed".
@@ -31,10 +31,14 @@ const HTTP_THREADS: NonZeroUsize = match NonZeroUsize::new(DEFAULT_HTTP_THREADS)
     None => NonZeroUsize::MIN,
 };
 
+/// The most `--inference-rows`: the model runtime queues at most 1 024 rows
+/// (`betapool_batch::DEFAULT_QUEUE_CAPACITY`), so one request with more could never be taken.
+const MAX_INFERENCE_ROWS: usize = betapool_batch::DEFAULT_QUEUE_CAPACITY;
+
 /// An example HTTP service whose handlers run each step of their work on a named pool.
 ///
 /// Endpoints: POST /v1/generate, POST /v1/embed, GET /v1/documents/<id>, GET /stats,
-/// GET /metrics, POST /log-status, GET /health.
+/// GET /metrics, POST /log-status, GET /runtime, GET /health.
 #[derive(Debug, Parser)]
 #[command(name = "inference-server", version)]
 struct Args {
@@ -51,6 +55,25 @@ struct Args {
     /// Stop after this many seconds and shut the pools down (default: run until killed).
     #[arg(long, value_name = "N")]
     seconds: Option<u64>,
+    /// How the model runtime batches the inference steps' rows: `adaptive` (as soon as the
+    /// batch worker is idle, sized to a 50 ms P99 target), `fixed:SIZE:DELAY_MS` (the seed's
+    /// rule), or `off` (every row alone, `fixed:1:0`).
+    #[arg(long, value_name = "MODE", default_value = "adaptive")]
+    batching: String,
+    /// Rows of the example network each inference step runs (a request carrying several
+    /// inputs, as the seed's `infer_many`).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_rows)]
+    inference_rows: usize,
+}
+
+/// Parses `--inference-rows`: from 1 to [`MAX_INFERENCE_ROWS`].
+fn parse_rows(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n @ 1..=MAX_INFERENCE_ROWS) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number from 1 to {MAX_INFERENCE_ROWS}, got `{text}`"
+        )),
+    }
 }
 
 /// A failure, and the exit code it gets.
@@ -94,15 +117,22 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: &Args) -> Result<(), Failure> {
+    // `--batching VALUE: what is accepted`, in the same one line as a bad config.
+    let batching: Batching = args.batching.parse().map_err(Failure::usage)?;
     // `file:line:column: key: message`.
     let config = GroupConfig::load(&args.config).map_err(Failure::usage)?;
     // Check the pools fit the steps before starting any thread.
     Routes::for_config(&config)
         .map_err(|e| Failure::usage(format!("{}: {e}", args.config.display())))?;
     let group = Arc::new(PoolGroup::new(&config).map_err(Failure::run)?);
-    let service = match Service::start(
+    let work = Work {
+        inference_rows: args.inference_rows,
+        ..Work::default()
+    };
+    let service = match Service::start_with(
         Arc::clone(&group),
-        Work::default(),
+        work,
+        batching,
         &args.bind,
         args.http_threads.get(),
     ) {
@@ -133,8 +163,16 @@ fn serve(args: &Args) -> Result<(), Failure> {
             Some(why) => format!("{name} did not finish ({why})"),
         })
         .collect();
+    let model = if stopped.model.drained {
+        "model runtime drained".to_owned()
+    } else {
+        format!(
+            "model runtime stopped with {} row(s) failed and {} batch(es) still running",
+            stopped.model.stopped, stopped.model.running
+        )
+    };
     eprintln!(
-        "inference-server: stopped after {}s; {} request(s) unanswered; pools shut down in {:.3}s: {}",
+        "inference-server: stopped after {}s; {} request(s) unanswered; {model}; pools shut down in {:.3}s: {}",
         args.seconds.unwrap_or(0),
         stopped.unanswered,
         report.elapsed_s,

@@ -2,10 +2,12 @@
 //! the next step's pool; the last step answers. No thread ever waits for another pool.
 //!
 //! The request travels inside a [`Pending`] guard, which answers it if the step never runs
-//! (its pool refused the task or dropped it at shutdown: 503) or panics (500). So every
-//! accepted request is answered exactly once, whatever happens to its tasks.
+//! (its pool refused the task or dropped it at shutdown: 503), panics (500) or gets no output
+//! from the model runtime (503 for a refusal, 500 for a model failure). So every accepted
+//! request is answered exactly once, whatever happens to its tasks.
 
 use std::hint::black_box;
+use std::io::Read;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,9 +17,26 @@ use tiny_http::Request;
 
 use crate::endpoint::Endpoint;
 use crate::in_flight::Ticket;
+use crate::model::{CallFailure, ModelRuntime, call};
+use crate::model_io::model_rows;
 use crate::reply::{JSON, TEXT, respond};
 use crate::routes::Routes;
+use crate::step::Step;
 use crate::work::Work;
+
+/// The most bytes of a request body that go into the hash its model rows are drawn from: the
+/// service's bodies are small JSON objects, and a larger body is hashed by its start (the rest
+/// is drained by the HTTP server as usual).
+const MAX_HASHED_BODY: u64 = 64 * 1024;
+
+/// What the steps run on: the pools, and the model runtime the inference steps call.
+#[derive(Debug)]
+pub(crate) struct Backends {
+    pub(crate) group: Arc<PoolGroup>,
+    pub(crate) model: Arc<ModelRuntime>,
+    /// How many values one model input row has.
+    pub(crate) model_width: usize,
+}
 
 /// One step of an endpoint, ready to run: its pool, its task name and its work.
 #[derive(Debug)]
@@ -32,17 +51,27 @@ pub(crate) struct Stage {
     wait: Duration,
     /// Whether the step panics instead (fault injection).
     panics: bool,
+    /// Rows the step runs through the model runtime after its CPU work, before its wait
+    /// (zero: none).
+    model_rows: usize,
 }
 
 impl Stage {
-    fn work(&self) {
+    /// The step's work: CPU, then the model (whose output digest goes into the job's answer),
+    /// then the wait. Fails only when the model runtime gives no output.
+    fn work(&self, backends: &Backends, job: &mut Job) -> Result<(), CallFailure> {
         if self.panics {
             panic!("injected fault: step `{}` panics", self.label);
         }
         black_box(spin(self.spin));
+        if self.model_rows > 0 {
+            let rows = job.model_rows(self.model_rows, backends.model_width);
+            job.model = Some((self.model_rows, call(&backends.model, rows)?));
+        }
         if !self.wait.is_zero() {
             std::thread::sleep(self.wait);
         }
+        Ok(())
     }
 }
 
@@ -71,6 +100,11 @@ impl Plan {
                 spin: calibration.iterations_for(cost.cpu),
                 wait: cost.wait,
                 panics: work.panic_at == Some(step),
+                model_rows: if step == Step::Inference {
+                    work.inference_rows
+                } else {
+                    0
+                },
             })
             .collect();
         Plan { stages }
@@ -86,6 +120,8 @@ pub(crate) struct Job {
     next: usize,
     /// The JSON the last stage answers with.
     body: String,
+    /// The rows the model ran for this request and the digest of its output, once it has.
+    model: Option<(usize, String)>,
     /// Dropped after `request` is answered (fields drop in declaration order, and answering
     /// consumes `request` before that), so a stopping service that waits for the count to
     /// reach zero waits for the answers.
@@ -99,18 +135,50 @@ impl Job {
             plan,
             next: 0,
             body,
+            model: None,
             _ticket: ticket,
+        }
+    }
+
+    /// The request's model rows: drawn from a hash of its method, URL and body (the body's
+    /// first [`MAX_HASHED_BODY`] bytes; one that cannot be read counts as empty).
+    fn model_rows(&mut self, rows: usize, width: usize) -> Vec<Vec<f32>> {
+        let method = self.request.method().as_str().to_owned();
+        let url = self.request.url().to_owned();
+        let mut body = Vec::new();
+        if self
+            .request
+            .as_reader()
+            .take(MAX_HASHED_BODY)
+            .read_to_end(&mut body)
+            .is_err()
+        {
+            body.clear();
+        }
+        model_rows(&method, &url, &body, rows, width)
+    }
+
+    /// The answer's JSON: the endpoint's, with the model's rows and digest added when the
+    /// request ran through the model.
+    fn answer(&self) -> String {
+        match (&self.model, self.body.strip_suffix('}')) {
+            (Some((rows, digest)), Some(open)) => {
+                format!("{open},\"model\":{{\"rows\":{rows},\"digest\":\"{digest}\"}}}}")
+            }
+            _ => self.body.clone(),
         }
     }
 }
 
 /// What a [`Pending`] guard answers if it is dropped with its job still inside.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Fallback {
     /// The task never ran: its pool refused it or dropped it while shutting down.
     NotRun,
     /// The task started, so the step panicked.
     Panicked,
+    /// The step ran and the model runtime gave no output: its answer.
+    Failed(CallFailure),
 }
 
 /// A job waiting for (or inside) one stage. Dropped with the job still inside, it answers
@@ -125,7 +193,7 @@ impl Drop for Pending {
     fn drop(&mut self) {
         let Some(job) = self.job.take() else { return };
         let stage = &job.plan.stages[job.next];
-        let (status, message) = match self.fallback {
+        let (status, message) = match std::mem::replace(&mut self.fallback, Fallback::NotRun) {
             Fallback::NotRun => (
                 503,
                 format!(
@@ -134,6 +202,10 @@ impl Drop for Pending {
                 ),
             ),
             Fallback::Panicked => (500, format!("step `{}` panicked\n", stage.label)),
+            Fallback::Failed(failure) => (
+                failure.status,
+                format!("step `{}`: {}", stage.label, failure.message),
+            ),
         };
         // This may run while a panic unwinds: `respond` only writes to the socket and never
         // panics, so the unwinding cannot turn into an abort.
@@ -143,16 +215,19 @@ impl Drop for Pending {
 
 /// Puts the job's next stage on its pool. Never blocks and never fails: if the pool will
 /// not run the stage, the client is answered 503.
-pub(crate) fn submit(group: &Arc<PoolGroup>, job: Job) {
+pub(crate) fn submit(backends: &Arc<Backends>, job: Job) {
     let plan = Arc::clone(&job.plan);
     let stage = &plan.stages[job.next];
     let pending = Pending {
         job: Some(job),
         fallback: Fallback::NotRun,
     };
-    let task_group = Arc::clone(group);
-    let submitted =
-        group.spawn_named_in(&stage.pool, &stage.label, move || run(&task_group, pending));
+    let task_backends = Arc::clone(backends);
+    let submitted = backends
+        .group
+        .spawn_named_in(&stage.pool, &stage.label, move || {
+            run(&task_backends, pending);
+        });
     match submitted {
         // The handle is dropped, detaching the task: the job answers the client itself.
         Ok(_handle) => {}
@@ -163,23 +238,28 @@ pub(crate) fn submit(group: &Arc<PoolGroup>, job: Job) {
 }
 
 /// Runs the job's next stage on this worker, then submits the stage after it or answers.
-fn run(group: &Arc<PoolGroup>, mut pending: Pending) {
+fn run(backends: &Arc<Backends>, mut pending: Pending) {
     pending.fallback = Fallback::Panicked;
-    let Some(job) = pending.job.as_ref() else {
+    let Some(job) = pending.job.as_mut() else {
         return;
     };
     let plan = Arc::clone(&job.plan);
     // If this panics, `pending` drops during the unwind and answers 500; the pool then
     // catches the panic and counts it.
-    plan.stages[job.next].work();
+    if let Err(failure) = plan.stages[job.next].work(backends, job) {
+        // Dropping the guard with the job inside answers the failure.
+        pending.fallback = Fallback::Failed(failure);
+        return;
+    }
     let Some(mut job) = pending.job.take() else {
         return;
     };
     job.next += 1;
     if job.next < plan.stages.len() {
-        submit(group, job);
+        submit(backends, job);
     } else {
-        respond(job.request, 200, JSON, &[], job.body);
+        let body = job.answer();
+        respond(job.request, 200, JSON, &[], body);
     }
 }
 

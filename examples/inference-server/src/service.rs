@@ -1,5 +1,6 @@
 //! `Service`: the HTTP side. A few receiver threads take requests off the server and turn
-//! each into a pipeline on the pools; they never work on a request themselves.
+//! each into a pipeline on the pools; they never work on a request themselves. The service
+//! owns the model runtime its inference steps call: started with it, stopped with it.
 
 use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -13,10 +14,12 @@ use betapool_workloads::Calibration;
 use tiny_http::{Request, Server};
 
 use crate::api::{Route, resolve};
+use crate::batching::Batching;
 use crate::error::{ErrorKind, ServiceError};
 use crate::in_flight::InFlight;
-use crate::pipeline::{Job, Plans, submit};
-use crate::reply::{TEXT, respond};
+use crate::model::{ModelRuntime, runtime_json, start_runtime};
+use crate::pipeline::{Backends, Job, Plans, submit};
+use crate::reply::{JSON, TEXT, respond};
 use crate::routes::Routes;
 use crate::work::Work;
 
@@ -59,20 +62,24 @@ pub struct Service {
     stopping: Arc<AtomicBool>,
     receivers: Vec<JoinHandle<()>>,
     in_flight: Arc<InFlight>,
+    model: Arc<ModelRuntime>,
 }
 
 /// What [`Service::stop`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StopReport {
     /// Requests accepted but not yet answered when the wait ran out (zero if none). Their
-    /// steps are still on the pools: shutting the group down answers them.
+    /// steps are still on the pools: shutting the group down answers them (and an inference
+    /// step among them is answered 503, the model runtime being stopped).
     pub unanswered: usize,
+    /// What stopping the model runtime did: whether every row queued was run.
+    pub model: betapool_batch::StopReport,
 }
 
 /// What the receivers share with each other and with the steps they start.
 #[derive(Debug)]
 struct ServiceState {
-    group: Arc<PoolGroup>,
+    backends: Arc<Backends>,
     plans: Plans,
     in_flight: Arc<InFlight>,
 }
@@ -88,12 +95,11 @@ impl fmt::Debug for Service {
 }
 
 impl Service {
-    /// Binds `bind` (port 0 picks a free port), measures the CPU spin once (about 60 ms),
-    /// and starts `http_threads` receiver threads (named `http-<n>`).
+    /// [`start_with`](Service::start_with) the default batching, [`Batching::Adaptive`].
     ///
     /// Fails, with nothing left running, if the group lacks a pool for some step (see
-    /// [`Routes`]), `http_threads` is zero, the address cannot be bound or a thread cannot
-    /// start.
+    /// [`Routes`]), `http_threads` is zero, the address cannot be bound, a thread cannot
+    /// start or the model runtime cannot start.
     ///
     /// ```
     /// use std::sync::Arc;
@@ -112,6 +118,32 @@ impl Service {
         bind: &str,
         http_threads: usize,
     ) -> Result<Service, ServiceError> {
+        Service::start_with(group, work, Batching::default(), bind, http_threads)
+    }
+
+    /// Binds `bind` (port 0 picks a free port), measures the CPU spin once (about 60 ms),
+    /// loads the example network and starts its model runtime with `batching`, and starts
+    /// `http_threads` receiver threads (named `http-<n>`).
+    ///
+    /// Fails as [`start`](Service::start) does, with nothing left running.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use betapool_group::{GroupConfig, PoolConfig, PoolGroup};
+    /// use inference_server::{Batching, Service, Work};
+    ///
+    /// let group = Arc::new(PoolGroup::new(&GroupConfig::new(2).pool(PoolConfig::fixed("shared", 2)))?);
+    /// let service = Service::start_with(group, Work::default(), Batching::Off, "127.0.0.1:0", 1)?;
+    /// assert_eq!(service.model().stats().policy, "fixed");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn start_with(
+        group: Arc<PoolGroup>,
+        work: Work,
+        batching: Batching,
+        bind: &str,
+        http_threads: usize,
+    ) -> Result<Service, ServiceError> {
         let routes = Routes::for_group(&group)?;
         if http_threads == 0 {
             return Err(ErrorKind::NoHttpThreads.into());
@@ -126,9 +158,14 @@ impl Service {
             .server_addr()
             .to_ip()
             .ok_or_else(|| ServiceError::bind(addr, "not an IP listener"))?;
+        let (model, model_width) = start_runtime(batching)?;
         let in_flight = Arc::new(InFlight::default());
         let shared = Arc::new(ServiceState {
-            group,
+            backends: Arc::new(Backends {
+                group,
+                model: Arc::clone(&model),
+                model_width,
+            }),
             plans: Plans::new(&work, &routes, &Calibration::measure()),
             in_flight: Arc::clone(&in_flight),
         });
@@ -138,6 +175,7 @@ impl Service {
             stopping: Arc::new(AtomicBool::new(false)),
             receivers: Vec::with_capacity(http_threads),
             in_flight,
+            model,
         };
         for n in 0..http_threads {
             let server = Arc::clone(&service.server);
@@ -190,9 +228,27 @@ impl Service {
         self.in_flight.count()
     }
 
+    /// The model runtime the inference steps call: its `stats()`, `metrics()` and
+    /// `health()` are what `GET /runtime` shows.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use betapool_group::{GroupConfig, PoolConfig, PoolGroup};
+    /// # use inference_server::{Service, Work};
+    /// # let group = Arc::new(PoolGroup::new(&GroupConfig::new(1).pool(PoolConfig::fixed("shared", 1)))?);
+    /// let service = Service::start(group, Work::default(), "127.0.0.1:0", 1)?;
+    /// assert_eq!(service.model().health().status, "healthy");
+    /// assert_eq!(service.model().stats().policy, "adaptive");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn model(&self) -> &betapool_batch::InferenceRuntime<crate::OnnxModel> {
+        &self.model
+    }
+
     /// Stops receiving requests, waits for the receiver threads, then waits up to `drain`
-    /// for the requests already accepted to be answered. Requests that arrive after this
-    /// are answered 500 when the service is dropped.
+    /// for the requests already accepted to be answered, then stops the model runtime (for
+    /// what is left of `drain`). Requests that arrive after this are answered 500 when the
+    /// service is dropped.
     ///
     /// Stop the service before shutting the group down: a pool that is shut down answers
     /// the steps still coming to it with 503.
@@ -208,10 +264,11 @@ impl Service {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn stop(mut self, drain: Duration) -> StopReport {
+        let started = std::time::Instant::now();
         self.shut();
-        StopReport {
-            unanswered: self.in_flight.wait_idle(drain),
-        }
+        let unanswered = self.in_flight.wait_idle(drain);
+        let model = self.model.stop(drain.saturating_sub(started.elapsed()));
+        StopReport { unanswered, model }
     }
 
     /// Stops every receiver and waits for them.
@@ -261,12 +318,12 @@ fn dispatch(shared: &Arc<ServiceState>, request: Request) {
                 body,
                 shared.in_flight.enter(),
             );
-            submit(&shared.group, job);
+            submit(&shared.backends, job);
         }
         // The stats are a snapshot of counters, cheap enough to answer here; putting them on
         // a pool would count them among the pools' tasks.
         Route::Group => {
-            let reply = betapool_group::http::route(&shared.group, &method, request.url());
+            let reply = betapool_group::http::route(&shared.backends.group, &method, request.url());
             let content_type = reply
                 .headers
                 .iter()
@@ -281,6 +338,10 @@ fn dispatch(shared: &Arc<ServiceState>, request: Request) {
             respond(request, reply.status, content_type, &extra, reply.body);
         }
         Route::Health => respond(request, 200, TEXT, &[], "ok".to_owned()),
+        Route::Runtime => {
+            let body = runtime_json(&shared.backends.model);
+            respond(request, 200, JSON, &[], body);
+        }
         Route::BadRequest(message) => respond(request, 400, TEXT, &[], message),
         Route::NotFound(message) => respond(request, 404, TEXT, &[], message),
         Route::MethodNotAllowed { allow, message } => {

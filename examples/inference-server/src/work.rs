@@ -81,6 +81,7 @@ impl Cost {
 /// let work = Work::default();
 /// assert_eq!(work.generate_inference.wait, Duration::from_millis(20));
 /// assert_eq!(work.embed.cpu, Duration::from_micros(500));
+/// assert_eq!(work.inference_rows, 1);
 ///
 /// // A hundredth of it, and a fault: every step on the `cpu` pool panics.
 /// let tiny = Work { panic_at: Some(Step::Cpu), ..Work::default().scaled(0.01) };
@@ -94,8 +95,9 @@ pub struct Work {
     pub generate_embedding: Cost,
     /// `POST /v1/generate`, step 3 (`io`): query the vector store. Default: wait 5 ms.
     pub generate_io: Cost,
-    /// `POST /v1/generate`, step 4 (`inference`): tokenize, then call the model server.
-    /// Default: 200 µs CPU, then wait 20 ms.
+    /// `POST /v1/generate`, step 4 (`inference`): tokenize, run the example network on the
+    /// request's rows (see [`inference_rows`](Work::inference_rows)), then wait for the rest of
+    /// the model server's answer. Default: 200 µs CPU, the model, then wait 20 ms.
     pub generate_inference: Cost,
     /// `POST /v1/generate`, step 5 (`cpu`): post-process the answer. Default: 200 µs CPU.
     pub generate_cpu: Cost,
@@ -105,6 +107,9 @@ pub struct Work {
     pub document_db: Cost,
     /// `GET /v1/documents/<id>`, step 2 (`io`): fetch it from storage. Default: wait 3 ms.
     pub document_io: Cost,
+    /// Rows of the example network each inference step runs, through the service's model
+    /// runtime, blocking its worker until they are done. Default 1; zero skips the model.
+    pub inference_rows: usize,
     /// Fault injection, for tests: every step of this kind panics instead of working, so
     /// the requests that reach it are answered 500. `None` (the default) injects nothing.
     pub panic_at: Option<Step>,
@@ -121,13 +126,15 @@ impl Default for Work {
             embed: Cost::cpu(Duration::from_micros(500)),
             document_db: Cost::wait(Duration::from_millis(1)),
             document_io: Cost::wait(Duration::from_millis(3)),
+            inference_rows: 1,
             panic_at: None,
         }
     }
 }
 
 impl Work {
-    /// Every cost multiplied by `factor` (see [`Cost::scaled`]); `panic_at` is kept.
+    /// Every cost multiplied by `factor` (see [`Cost::scaled`]); `inference_rows` and
+    /// `panic_at` are kept.
     ///
     /// ```
     /// use std::time::Duration;
@@ -144,6 +151,7 @@ impl Work {
             embed: self.embed.scaled(factor),
             document_db: self.document_db.scaled(factor),
             document_io: self.document_io.scaled(factor),
+            inference_rows: self.inference_rows,
             panic_at: self.panic_at,
         }
     }

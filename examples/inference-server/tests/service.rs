@@ -10,11 +10,13 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use betapool_group::{GroupConfig, PoolConfig, PoolGroup};
-use inference_server::{Endpoint, Routes, Service, Step, Work};
+use inference_server::{
+    Endpoint, OnnxModel, Routes, Service, Step, Work, model_rows, output_digest,
+};
 
 /// How long a test waits for something that should happen at once before it fails instead of
 /// hanging: an answer, or a counter catching up. Generous, because the machine is shared.
@@ -61,8 +63,8 @@ impl Client {
         }
     }
 
-    /// Sends `method path` with `body` (ignored by the service, but it must not upset the
-    /// next request on the connection) and reads the answer.
+    /// Sends `method path` with `body` (which only generate's model rows depend on; it must
+    /// not upset the next request on the connection) and reads the answer.
     fn request(&mut self, method: &str, path: &str, body: &str) -> Reply {
         self.try_request(method, path, body)
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
@@ -243,14 +245,30 @@ fn expected_tasks(requests: &[Endpoint]) -> BTreeMap<String, u64> {
     tasks
 }
 
-/// The method, path and answer body of a request to `endpoint`; `n` picks the document.
-fn request_for(endpoint: Endpoint, n: usize) -> (&'static str, String, String) {
+/// The answer of `POST /v1/generate` with `body`: the endpoint's JSON and the digest of what
+/// the example network gives for the request's one row, computed here without the service.
+fn generate_answer(body: &str) -> String {
+    static MODEL: OnceLock<OnnxModel> = OnceLock::new();
+    let model = MODEL.get_or_init(|| OnnxModel::mlp().expect("the example network loads"));
+    let rows = model_rows(
+        "POST",
+        "/v1/generate",
+        body.as_bytes(),
+        1,
+        model.input_width(),
+    );
+    let outputs = model.infer_rows(&rows).expect("the example network runs");
+    format!(
+        r#"{{"tokens":64,"steps":5,"model":{{"rows":1,"digest":"{}"}}}}"#,
+        output_digest(&outputs)
+    )
+}
+
+/// The method, path and answer body of a request to `endpoint` sending `sent` as its body;
+/// `n` picks the document.
+fn request_for(endpoint: Endpoint, n: usize, sent: &str) -> (&'static str, String, String) {
     match endpoint {
-        Endpoint::Generate => (
-            "POST",
-            "/v1/generate".into(),
-            r#"{"tokens":64,"steps":5}"#.into(),
-        ),
+        Endpoint::Generate => ("POST", "/v1/generate".into(), generate_answer(sent)),
         Endpoint::Embed => (
             "POST",
             "/v1/embed".into(),
@@ -304,7 +322,7 @@ fn smoke_every_endpoint_answers() {
     let addr = service.local_addr();
 
     for (n, endpoint) in Endpoint::ALL.into_iter().enumerate() {
-        let (method, path, body) = request_for(endpoint, n);
+        let (method, path, body) = request_for(endpoint, n, "");
         let reply = call(addr, method, &path);
         assert_eq!(reply.status, 200, "{method} {path}: {}", reply.body);
         assert_eq!(reply.header("Content-Type"), Some("application/json"));
@@ -327,7 +345,7 @@ fn smoke_with_the_shipped_adaptive_pools() {
     let (group, service) = start(&config, tiny());
     let mut client = Client::connect(service.local_addr());
     for (n, endpoint) in Endpoint::ALL.into_iter().enumerate() {
-        let (method, path, body) = request_for(endpoint, n);
+        let (method, path, body) = request_for(endpoint, n, "{}");
         let reply = client.request(method, &path, "{}");
         assert_eq!((reply.status, reply.body), (200, body), "{method} {path}");
     }
@@ -424,7 +442,7 @@ fn shared_pool_serves_every_endpoint_and_counts_its_tasks() {
     let (group, service) = start(&one_pool(3), tiny());
     let mut client = Client::connect(service.local_addr());
     for (n, endpoint) in Endpoint::ALL.into_iter().enumerate() {
-        let (method, path, body) = request_for(endpoint, n);
+        let (method, path, body) = request_for(endpoint, n, "");
         let reply = client.request(method, &path, "");
         assert_eq!((reply.status, reply.body), (200, body), "{method} {path}");
     }
@@ -493,9 +511,11 @@ fn stress_keep_alive_no_task_lost_or_run_twice() {
                 for i in 0..PER_THREAD {
                     let n = t * PER_THREAD + i;
                     let endpoint = Endpoint::ALL[n % Endpoint::ALL.len()];
-                    let (method, path, body) = request_for(endpoint, n);
-                    // A request body the service ignores must not break the connection.
-                    let reply = client.request(method, &path, r#"{"prompt":"hello"}"#);
+                    let prompt = r#"{"prompt":"hello"}"#;
+                    let (method, path, body) = request_for(endpoint, n, prompt);
+                    // A request body must not break the connection, whether a step reads it
+                    // (generate's model rows are drawn from it) or not.
+                    let reply = client.request(method, &path, prompt);
                     assert_eq!(reply.status, 200, "{method} {path}: {}", reply.body);
                     assert_eq!(reply.body, body, "{method} {path}");
                     sent.push(endpoint);
@@ -601,10 +621,7 @@ fn shutdown_drains_requests_in_flight() {
     // Stopping waits for the accepted request to be answered before it returns.
     assert_eq!(service.stop(PATIENCE).unanswered, 0);
     let reply = client.join().expect("the client thread");
-    assert_eq!(
-        (reply.status, reply.body.as_str()),
-        (200, r#"{"tokens":64,"steps":5}"#)
-    );
+    assert_eq!((reply.status, reply.body), (200, generate_answer("")));
     assert!(group.shutdown(SHUTDOWN).all_finished());
 }
 

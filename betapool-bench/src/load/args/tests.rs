@@ -44,7 +44,8 @@ fn flags_have_defaults() {
         a.config[1],
         ConfigEntry {
             name: "b.2".into(),
-            path: "y.toml".into()
+            path: "y.toml".into(),
+            args: Vec::new(),
         }
     );
 }

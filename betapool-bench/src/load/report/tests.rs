@@ -121,6 +121,24 @@ fn ratios_compare_the_reference_with_each_other_row() {
 }
 
 #[test]
+fn batching_on_is_compared_with_batching_off_only() {
+    let mut all = results();
+    all.push(result(BATCHING_ON, 2500.0, 1));
+    all.push(result(BATCHING_OFF, 1000.0, 2));
+    assert_eq!(
+        ratios(&all).unwrap(),
+        "named-adaptive vs shared-static: 6.67× the req/s, 0.25× the P99\n\
+         named-adaptive vs named-static: 1.11× the req/s, 1.00× the P99\n\
+         batching-adaptive vs batching-off: 2.50× the req/s, 0.50× the P99\n"
+    );
+    assert_eq!(
+        ratios(&all[3..]).unwrap(),
+        "batching-adaptive vs batching-off: 2.50× the req/s, 0.50× the P99\n"
+    );
+    assert_eq!(ratios(&all[..2]), None);
+}
+
+#[test]
 fn chart_draws_one_line_per_config() {
     let svg = chart(&params(), &results());
     assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
@@ -172,6 +190,7 @@ fn ranges_are_exact_and_medians_pick_the_middle_run() {
     let entry = |name: &str| ConfigEntry {
         name: name.into(),
         path: format!("{name}.toml"),
+        args: Vec::new(),
     };
     let mut runs = Vec::new();
     for (i, rps) in [300.0, 100.0, 200.0].into_iter().enumerate() {

@@ -79,6 +79,7 @@ fn entry(name: &str) -> ConfigEntry {
     ConfigEntry {
         name: name.into(),
         path: format!("{name}.toml"),
+        args: Vec::new(),
     }
 }
 

@@ -69,9 +69,13 @@ fn a_silent_server_times_out() {
 
 #[test]
 fn a_missing_binary_is_named() {
-    let err = Server::spawn(Path::new("/nonexistent/inference-server"), Path::new("x"))
-        .unwrap_err()
-        .to_string();
+    let err = Server::spawn(
+        Path::new("/nonexistent/inference-server"),
+        Path::new("x"),
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("/nonexistent/inference-server"), "{err}");
 }
 

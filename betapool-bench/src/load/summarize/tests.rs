@@ -46,6 +46,7 @@ fn summary_counts_the_window_and_the_server() {
     let config = ConfigEntry {
         name: "c".into(),
         path: "c.toml".into(),
+        args: Vec::new(),
     };
     let r = summarize(
         &config,

@@ -29,6 +29,15 @@ fn work_endpoints_carry_their_answer() {
 }
 
 #[test]
+fn the_runtime_stats_take_get() {
+    assert_eq!(resolve("GET", "/runtime"), Route::Runtime);
+    assert!(matches!(
+        resolve("POST", "/runtime"),
+        Route::MethodNotAllowed { allow: "GET", .. }
+    ));
+}
+
+#[test]
 fn group_paths_go_to_the_group_whatever_the_method() {
     for path in ["/stats", "/metrics", "/log-status", "/stats?pretty"] {
         assert_eq!(resolve("GET", path), Route::Group);
