@@ -323,7 +323,14 @@ fn dispatch(shared: &Arc<ServiceState>, request: Request) {
         // The stats are a snapshot of counters, cheap enough to answer here; putting them on
         // a pool would count them among the pools' tasks.
         Route::Group => {
-            let reply = betapool_group::http::route(&shared.backends.group, &method, request.url());
+            // /metrics also carries the model runtime's `betapool_batch_*` families (every
+            // runtime registered in this process: the one the service owns).
+            let reply = betapool_group::http::route_with_metrics(
+                &shared.backends.group,
+                &method,
+                request.url(),
+                &betapool_batch::registry::prometheus_text,
+            );
             let content_type = reply
                 .headers
                 .iter()

@@ -185,6 +185,20 @@ fn runtime_endpoint_shows_health_metrics_and_batching() {
 }
 
 #[test]
+fn metrics_carry_the_pools_and_the_model_runtime() {
+    let (group, service) = start(tiny(1), Batching::Adaptive);
+    let addr = service.local_addr();
+    assert_eq!(call(addr, "POST", "/v1/generate", "").status, 200);
+    let body = call(addr, "GET", "/metrics", "").body;
+    assert!(body.contains("betapool_threads{pool="), "{body}");
+    // Other tests of this binary may run a runtime of the same name at once (then shown as
+    // `mlp#2`), so the name is matched as a prefix.
+    assert!(body.contains("betapool_batch_batches_total{runtime=\"mlp"), "{body}");
+    assert!(body.contains("betapool_batch_size_bucket{runtime=\"mlp"), "{body}");
+    finish(&group, service);
+}
+
+#[test]
 fn a_stopped_runtime_answers_503_not_a_hang() {
     let (group, service) = start(tiny(1), Batching::Adaptive);
     let addr = service.local_addr();
