@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::efficiency::Efficiency;
 use super::{
     Admission, AdmissionView, BatchPolicy, CostFit, CostModel, Plan, QueueView, ReleaseReason,
     predict_latency, verdict,
@@ -77,6 +78,7 @@ pub struct Adaptive {
     cost: CostModel,
     /// The weights of the last `RECENT_BATCHES` batches, oldest first.
     recent: std::collections::VecDeque<u64>,
+    efficiency: Efficiency,
 }
 
 impl Default for Adaptive {
@@ -86,6 +88,7 @@ impl Default for Adaptive {
             max_batch: DEFAULT_MAX_BATCH as u64,
             cost: CostModel::new(),
             recent: std::collections::VecDeque::with_capacity(RECENT_BATCHES),
+            efficiency: Efficiency::default(),
         }
     }
 }
@@ -122,16 +125,20 @@ impl Adaptive {
 
     /// The largest batch weight the policy sends now: what fits in the target by the fitted
     /// cost, but no more than twice the largest recent batch (and never less than the warm-up
-    /// size, so a light load does not shrink the cap to nothing).
+    /// size, so a light load does not shrink the cap to nothing), and no more than the batch
+    /// size that has measured the most requests per second when larger ones measured fewer
+    /// (the cost bends there: larger batches would serve less).
     pub fn max_batch_weight(&self) -> u64 {
         let Some(fit) = self.cost.fit() else {
             return WARM_UP_BATCH.min(self.max_batch);
         };
         let measured = self.recent.iter().copied().max().unwrap_or(0);
         let explored = measured.saturating_mul(GROWTH).max(WARM_UP_BATCH);
+        let bend = self.efficiency.cap().unwrap_or(u64::MAX);
         fit.max_weight_within(self.target)
             .unwrap_or(1)
             .min(explored)
+            .min(bend)
             .clamp(1, self.max_batch)
     }
 }
@@ -157,6 +164,7 @@ impl BatchPolicy for Adaptive {
 
     fn record(&mut self, weight: u64, took: Duration) {
         self.cost.record(weight, took);
+        self.efficiency.record(weight, took);
         if self.recent.len() == RECENT_BATCHES {
             self.recent.pop_front();
         }

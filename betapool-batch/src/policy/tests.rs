@@ -129,7 +129,7 @@ fn fixed_refuses_a_deadline_shorter_than_its_delay_once_the_cost_is_known() {
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        p.admit(&admission(t0, 0, Duration::ZERO, Some(60))),
+        p.admit(&admission(t0, 0, Duration::ZERO, Some(70))),
         Admission::Accept
     );
     assert_eq!(
@@ -330,4 +330,17 @@ fn cost_model_never_goes_negative() {
     let fit = m.fit().unwrap();
     assert_eq!(fit.per_weight, Duration::ZERO);
     assert!(fit.fixed > ms(6) && fit.fixed < ms(8));
+}
+
+#[test]
+fn admission_keeps_headroom_for_the_spread_of_batch_times() {
+    let t0 = Instant::now();
+    let p = trained(Adaptive::new(ms(50)).unwrap());
+    // 39 ms until the worker is free, then 5.2 ms: 44.2 ms, inside 90 % of the 50 ms target.
+    assert_eq!(p.admit(&admission(t0, 0, ms(39), None)), Admission::Accept);
+    // 45.2 ms is inside the target, but not inside its 90 %: refused.
+    assert!(matches!(
+        p.admit(&admission(t0, 0, ms(40), None)),
+        Admission::Refuse { .. }
+    ));
 }

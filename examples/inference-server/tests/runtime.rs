@@ -193,8 +193,14 @@ fn metrics_carry_the_pools_and_the_model_runtime() {
     assert!(body.contains("betapool_threads{pool="), "{body}");
     // Other tests of this binary may run a runtime of the same name at once (then shown as
     // `mlp#2`), so the name is matched as a prefix.
-    assert!(body.contains("betapool_batch_batches_total{runtime=\"mlp"), "{body}");
-    assert!(body.contains("betapool_batch_size_bucket{runtime=\"mlp"), "{body}");
+    assert!(
+        body.contains("betapool_batch_batches_total{runtime=\"mlp"),
+        "{body}"
+    );
+    assert!(
+        body.contains("betapool_batch_size_bucket{runtime=\"mlp"),
+        "{body}"
+    );
     finish(&group, service);
 }
 
