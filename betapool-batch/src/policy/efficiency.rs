@@ -61,7 +61,7 @@ impl Efficiency {
                 .filter(|(_, b)| b.samples >= MIN_SAMPLES)
         };
         let (best, _) = trusted().max_by(|a, b| rate(a.1).total_cmp(&rate(b.1)))?;
-        let (largest, _) = trusted().last()?;
+        let (largest, _) = trusted().next_back()?;
         (best < largest).then_some((best as u64 + 1) * BIN)
     }
 }
