@@ -5,15 +5,20 @@
 
 use std::time::Duration;
 
-/// Batches are grouped by weight in bins this wide (1–8, 9–16, …): narrow enough to place a
+/// Batches are grouped by weight in bins this wide (1–4, 5–8, …): narrow enough to place a
 /// bend within a few requests, wide enough that each bin sees several batches.
-const BIN: u64 = 8;
+const BIN: u64 = 4;
 
 /// The weight of a new batch in its bin's running means: the last ten or so batches of a size.
 const SMOOTHING: f64 = 0.2;
 
 /// Batches a bin needs before its throughput is trusted.
 const MIN_SAMPLES: u32 = 3;
+
+/// Bins whose throughput is within this share of the best count as equally good, and the
+/// smallest of them wins: the same requests per second with smaller batches answer sooner,
+/// and differences this small are within the spread of batch times on a shared machine.
+const TOLERANCE: f64 = 0.03;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Bin {
@@ -48,10 +53,11 @@ impl Efficiency {
         b.samples = b.samples.saturating_add(1);
     }
 
-    /// The largest batch weight worth sending: the top of the bin with the highest measured
-    /// throughput, if some larger bin has been measured and did worse (the cost bends there).
-    /// `None` while the largest measured batches are also the most efficient (as on any
-    /// straight-line cost): then there is no bend to stop at.
+    /// The largest batch weight worth sending: the mean weight of the smallest bin whose measured
+    /// throughput is within `TOLERANCE` of the best, if some larger bin has been measured (the
+    /// cost flattens or bends there). `None` while the largest measured batches are clearly
+    /// the most efficient (as on a straight-line cost with a large fixed part): then there is
+    /// no bend to stop at.
     pub(crate) fn cap(&self) -> Option<u64> {
         let rate = |b: &Bin| b.weight / b.secs.max(1e-9);
         let trusted = || {
@@ -60,9 +66,12 @@ impl Efficiency {
                 .enumerate()
                 .filter(|(_, b)| b.samples >= MIN_SAMPLES)
         };
-        let (best, _) = trusted().max_by(|a, b| rate(a.1).total_cmp(&rate(b.1)))?;
+        let top = trusted().map(|(_, b)| rate(b)).fold(0.0, f64::max);
+        let (good, _) = trusted().find(|(_, b)| rate(b) >= (1.0 - TOLERANCE) * top)?;
         let (largest, _) = trusted().next_back()?;
-        (best < largest).then_some((best as u64 + 1) * BIN)
+        // The bin's mean weight, not its top: a bin that straddles a bend owes its throughput
+        // to its batches below the bend.
+        (good < largest).then(|| self.bins[good].weight.ceil() as u64)
     }
 }
 
@@ -90,6 +99,25 @@ mod tests {
         let knee = |b: u64| 5e-3 + 2e-4 * b.min(32) as f64 + 4e-4 * b.saturating_sub(32) as f64;
         let mut e = Efficiency::default();
         feed(&mut e, knee, [4, 12, 20, 32, 40, 56, 80]);
+        assert_eq!(e.cap(), Some(32));
+    }
+
+    #[test]
+    fn of_bins_about_as_good_the_smallest_wins() {
+        // 40 requests in 14.2 ms and 32 in 11.4 ms: 2.82 and 2.81 per ms, one within 3 % of the
+        // other, so the smaller batch is the cap.
+        let mut e = Efficiency::default();
+        feed(
+            &mut e,
+            |b| {
+                if b == 40 {
+                    14.2e-3
+                } else {
+                    5e-3 + 2e-4 * b as f64
+                }
+            },
+            [4, 32, 40],
+        );
         assert_eq!(e.cap(), Some(32));
     }
 

@@ -118,13 +118,16 @@ fn one(
     quick: bool,
 ) -> Row {
     let (rt, seen) = runtime(cost, setting, cal, betapool_batch::DEFAULT_QUEUE_CAPACITY);
+    // The dropped-futures scenario drops every second future right after submitting it.
+    let drop_every = (scenario == "dropped").then_some(2);
+    let seed = 1 + repeat as u64;
     let outcome = open_loop(
         &rt,
         &seen,
         rate,
         duration_for(rate, quick),
-        1 + repeat as u64,
-        None,
+        seed,
+        drop_every,
     );
     rt.stop(Duration::from_secs(10));
     Row {
