@@ -30,7 +30,8 @@
 //!
 //! Endpoints: `POST /v1/generate`, `POST /v1/embed`, `GET /v1/documents/<id>` (the work),
 //! `GET /stats`, `GET /metrics`, `POST /log-status` (the group's own, see
-//! [`betapool_group::http::route`]), `GET /runtime` (the model runtime's) and `GET /health`.
+//! [`betapool_group::http::route_with_metrics`]; `/metrics` also carries the model runtime's
+//! `betapool_batch_*` families), `GET /runtime` (the model runtime's) and `GET /health`.
 
 mod api;
 mod batching;
