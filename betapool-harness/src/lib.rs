@@ -46,9 +46,3 @@ pub use options::{DEFAULT_SAMPLE_INTERVAL, DEFAULT_SEED, ProgressFn, RunOptions}
 pub use report::{PhaseReport, RunReport, TimelinePoint};
 pub use run::{MAX_TASKS, run};
 pub use spec::{MAX_STATIC_WORKERS, SELF_SIZING_POOLS, pool_from_spec};
-
-/// The README's examples, compiled and run as doc tests so they cannot go stale (this crate
-/// depends on every crate they use).
-#[doc = include_str!("../../README.md")]
-#[cfg(doctest)]
-pub struct ReadmeDoctests;

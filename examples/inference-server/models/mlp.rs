@@ -24,7 +24,7 @@ pub(crate) const LAYERS: [(usize, usize); 3] = [(INPUT_WIDTH, 64), (64, 64), (64
 /// The seed the weights are drawn from. Any value works; changing it changes `mlp.onnx`.
 pub(crate) const WEIGHT_SEED: u64 = 0x6265_7461_706f_6f6c;
 
-/// One fully connected layer: `weight` is row-major [outputs][inputs], `bias` has `outputs`
+/// One fully connected layer: `weight` is row-major `[outputs][inputs]`, `bias` has `outputs`
 /// values.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Layer {

@@ -57,3 +57,10 @@ pub use routes::Routes;
 pub use service::{DEFAULT_HTTP_THREADS, Service, StopReport};
 pub use step::Step;
 pub use work::{Cost, Work};
+
+/// The repository README's examples, compiled and run as doc tests so they cannot go stale. They
+/// live here, in the example at the top of the layers, because it may depend on every crate they
+/// use (the executors as dev-dependencies, the batching runtime as a dependency).
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
