@@ -57,21 +57,7 @@ impl EnvOverrides {
     ///
     /// A variable whose value is not valid Unicode is reported as unusable, like any bad value.
     pub fn from_process_env() -> Result<Self, ConfigError> {
-        let mut pairs = Vec::new();
-        for var in VARIABLES {
-            match std::env::var(var) {
-                Ok(v) => pairs.push((var, v)),
-                Err(std::env::VarError::NotPresent) => {}
-                Err(std::env::VarError::NotUnicode(raw)) => {
-                    return Err(ConfigError::variable(
-                        var,
-                        &raw.to_string_lossy(),
-                        "valid UTF-8",
-                    ));
-                }
-            }
-        }
-        Self::from_pairs(pairs)
+        Self::from_pairs(read_process_env(&VARIABLES)?)
     }
 
     /// Reads the overrides from `(name, value)` pairs (a `HashMap<String, String>` works), ignoring
@@ -101,6 +87,28 @@ impl EnvOverrides {
         }
         Ok(env)
     }
+}
+
+/// The values of `vars` that are set in the process environment; one that is not valid Unicode
+/// is reported as unusable, like any bad value.
+pub(crate) fn read_process_env(
+    vars: &[&'static str],
+) -> Result<Vec<(&'static str, String)>, ConfigError> {
+    let mut pairs = Vec::new();
+    for &var in vars {
+        match std::env::var(var) {
+            Ok(v) => pairs.push((var, v)),
+            Err(std::env::VarError::NotPresent) => {}
+            Err(std::env::VarError::NotUnicode(raw)) => {
+                return Err(ConfigError::variable(
+                    var,
+                    &raw.to_string_lossy(),
+                    "valid UTF-8",
+                ));
+            }
+        }
+    }
+    Ok(pairs)
 }
 
 /// The flag spellings accepted, as the seed's `export MASX_FORCE_CPU=1` and the usual others.

@@ -388,22 +388,7 @@ pub fn cpu_executors() -> Result<&'static CpuExecutors, ConfigError> {
 /// `MAX_THREADS` and `MAX_PROCS` from the process environment, and no other variable: a bad
 /// `BATCH_SIZE` is the runtime's error to report, not a reason for `run_in_thread` to fail.
 fn sizes_from_process_env() -> Result<EnvOverrides, ConfigError> {
-    const SIZES: [&str; 2] = ["MAX_THREADS", "MAX_PROCS"];
-    let mut pairs = Vec::new();
-    for var in SIZES {
-        match std::env::var(var) {
-            Ok(value) => pairs.push((var, value)),
-            Err(std::env::VarError::NotPresent) => {}
-            Err(std::env::VarError::NotUnicode(raw)) => {
-                return Err(ConfigError::variable(
-                    var,
-                    &raw.to_string_lossy(),
-                    "valid UTF-8",
-                ));
-            }
-        }
-    }
-    EnvOverrides::from_pairs(pairs)
+    EnvOverrides::from_pairs(crate::env::read_process_env(&["MAX_THREADS", "MAX_PROCS"])?)
 }
 
 /// Makes `executors` the process-wide pair, before anything has used it; a program that

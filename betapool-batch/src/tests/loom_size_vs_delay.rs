@@ -28,11 +28,7 @@ fn loom_full_batch_leaves_without_the_delay() {
         seen.wait_for(2);
         q.close();
         worker.join().unwrap();
-        let batches = seen.batches();
-        assert!(batches.iter().all(|b| b.len() <= 2), "{batches:?}");
-        let mut all = batches.concat();
-        all.sort_unstable();
-        assert_eq!(all, vec![1, 2]);
+        each_ran_once_in_batches_of_two(&seen);
     });
 }
 
@@ -65,10 +61,15 @@ fn loom_delay_racing_size() {
         seen.wait_for(2);
         q.close();
         worker.join().unwrap();
-        let batches = seen.batches();
-        assert!(batches.iter().all(|b| b.len() <= 2), "{batches:?}");
-        let mut all = batches.concat();
-        all.sort_unstable();
-        assert_eq!(all, vec![1, 2]);
+        each_ran_once_in_batches_of_two(&seen);
     });
+}
+
+/// Requests 1 and 2 each ran exactly once, and no batch carried more than two.
+fn each_ran_once_in_batches_of_two(seen: &Seen) {
+    let batches = seen.batches();
+    assert!(batches.iter().all(|b| b.len() <= 2), "{batches:?}");
+    let mut all = batches.concat();
+    all.sort_unstable();
+    assert_eq!(all, vec![1, 2]);
 }
