@@ -1,7 +1,10 @@
-//! Measured throughput by batch size: which batch size has served the most requests per second
-//! of model time. Where a model's cost bends upwards (past a cache or a memory limit), batches
-//! beyond the bend serve fewer requests per second than batches at it, and no straight-line fit
-//! shows that; the measurements do.
+//! Where a model's batch cost bends upwards (past a cache or a memory limit): the measured batch
+//! times, grouped by batch weight, fitted with a line that may change slope once. When the
+//! slope past the bend is steep enough that larger batches serve fewer requests per second, the
+//! bend is the largest batch worth sending. No single straight-line fit shows this; comparing
+//! slopes shows it long before throughputs differ by more than the noise: past a bend at 32 where
+//! the cost per request doubles, a batch of 40 serves only 2 % fewer requests per second than one
+//! of 32, but it costs twice as much per added request.
 
 use std::time::Duration;
 
@@ -12,13 +15,20 @@ const BIN: u64 = 4;
 /// The weight of a new batch in its bin's running means: the last ten or so batches of a size.
 const SMOOTHING: f64 = 0.2;
 
-/// Batches a bin needs before its throughput is trusted.
-const MIN_SAMPLES: u32 = 3;
+/// Batches a bin needs before it takes part in the fit: one batch may have been preempted.
+const MIN_SAMPLES: u32 = 2;
 
-/// Bins whose throughput is within this share of the best count as equally good, and the
-/// smallest of them wins: the same requests per second with smaller batches answer sooner,
-/// and differences this small are within the spread of batch times on a shared machine.
-const TOLERANCE: f64 = 0.03;
+/// The most a bin counts for in the fit, however many batches it has seen: the batch size a
+/// steady load settles at would otherwise outvote the few larger batches that show a bend.
+const MAX_COUNT: u32 = 8;
+
+/// Bins needed on each side of a bend: a slope rests on two points at least.
+const SIDE: usize = 2;
+
+/// How much the slope must rise at a bend, as a share of the slope below it, before the bend is
+/// believed: noise in a few batch times can tilt the upper segment of a straight-line cost a
+/// little, never by half.
+const MIN_RISE: f64 = 0.5;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Bin {
@@ -27,10 +37,11 @@ struct Bin {
     secs: f64,
 }
 
-/// Running means of batch weight and model time, per bin of batch weight.
+/// Running means of batch weight and model time per bin of batch weight, and the bend they show.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Efficiency {
     bins: Vec<Bin>,
+    cap: Option<u64>,
 }
 
 impl Efficiency {
@@ -51,83 +62,119 @@ impl Efficiency {
             b.secs += SMOOTHING * (t - b.secs);
         }
         b.samples = b.samples.saturating_add(1);
+        self.cap = self.bend();
     }
 
-    /// The largest batch weight worth sending: the mean weight of the smallest bin whose measured
-    /// throughput is within `TOLERANCE` of the best, if some larger bin has been measured (the
-    /// cost flattens or bends there). `None` while the largest measured batches are clearly
-    /// the most efficient (as on a straight-line cost with a large fixed part): then there is
-    /// no bend to stop at.
+    /// The largest batch weight worth sending: the weight at which the cost bends, if past it
+    /// larger batches serve fewer requests per second. `None` while no such bend has been
+    /// measured (a straight-line cost, or one that bends too little to lose throughput).
     pub(crate) fn cap(&self) -> Option<u64> {
-        let rate = |b: &Bin| b.weight / b.secs.max(1e-9);
-        let trusted = || {
-            self.bins
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| b.samples >= MIN_SAMPLES)
-        };
-        let top = trusted().map(|(_, b)| rate(b)).fold(0.0, f64::max);
-        let (good, _) = trusted().find(|(_, b)| rate(b) >= (1.0 - TOLERANCE) * top)?;
-        let (largest, _) = trusted().next_back()?;
-        // The bin's mean weight, not its top: a bin that straddles a bend owes its throughput
-        // to its batches below the bend.
-        (good < largest).then(|| self.bins[good].weight.ceil() as u64)
+        self.cap
+    }
+
+    /// Fits `secs = a + c·w + d·max(0, w − k)` for every bin edge `k` with enough bins on both
+    /// sides, keeps the `k` with the smallest squared error, and reports it when the rise `d`
+    /// makes a batch past `k` cost more per request than the average request at `k` costs
+    /// (`d > a / k`: from there on, throughput falls) and is a clear share of `c`.
+    fn bend(&self) -> Option<u64> {
+        let points: Vec<Point> = self
+            .bins
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.samples >= MIN_SAMPLES)
+            .map(|(i, b)| Point {
+                edge: (i as u64 + 1) * BIN,
+                w: b.weight,
+                t: b.secs,
+                n: f64::from(b.samples.min(MAX_COUNT)),
+            })
+            .collect();
+        if points.len() < 2 * SIDE {
+            return None;
+        }
+        let best = (SIDE - 1..points.len() - SIDE)
+            .filter_map(|i| {
+                let k = points[i].edge;
+                hinge(&points, k as f64).map(|fit| (k, fit))
+            })
+            .min_by(|(_, x), (_, y)| x.sse.total_cmp(&y.sse))?;
+        let (k, fit) = best;
+        let falls = fit.rise * k as f64 > fit.fixed;
+        let clear = fit.rise > MIN_RISE * fit.slope.max(0.0);
+        (falls && clear).then_some(k)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// One bin in the fit: its upper edge, mean weight and time, and how much it counts.
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    edge: u64,
+    w: f64,
+    t: f64,
+    n: f64,
+}
 
-    fn feed(e: &mut Efficiency, cost: impl Fn(u64) -> f64, sizes: impl IntoIterator<Item = u64>) {
-        for b in sizes {
-            for _ in 0..MIN_SAMPLES {
-                e.record(b, Duration::from_secs_f64(cost(b)));
+/// A line that changes slope once: `a`, `c`, the rise `d` past the bend, and the weighted
+/// squared error of the fit.
+#[derive(Debug, Clone, Copy)]
+struct Hinge {
+    fixed: f64,
+    slope: f64,
+    rise: f64,
+    sse: f64,
+}
+
+/// The weighted least-squares hinge fit with its bend at `k`; `None` when the points cannot
+/// tell the three terms apart.
+fn hinge(points: &[Point], k: f64) -> Option<Hinge> {
+    let row = |p: &Point| [1.0, p.w, (p.w - k).max(0.0)];
+    let mut m = [[0.0f64; 4]; 3];
+    for p in points {
+        let x = row(p);
+        for (r, xr) in x.iter().enumerate() {
+            for (c, xc) in x.iter().enumerate() {
+                m[r][c] += p.n * xr * xc;
+            }
+            m[r][3] += p.n * xr * p.t;
+        }
+    }
+    let [fixed, slope, rise] = solve3(m)?;
+    let sse = points
+        .iter()
+        .map(|p| {
+            let x = row(p);
+            let e = p.t - (fixed * x[0] + slope * x[1] + rise * x[2]);
+            p.n * e * e
+        })
+        .sum();
+    Some(Hinge {
+        fixed,
+        slope,
+        rise,
+        sse,
+    })
+}
+
+/// Solves a 3×3 system given as its augmented matrix, by elimination with partial pivoting;
+/// `None` when it is singular.
+fn solve3(mut m: [[f64; 4]; 3]) -> Option<[f64; 3]> {
+    for col in 0..3 {
+        let pivot = (col..3).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
+        if m[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        m.swap(col, pivot);
+        for r in 0..3 {
+            if r != col {
+                let f = m[r][col] / m[col][col];
+                for c in col..4 {
+                    m[r][c] -= f * m[col][c];
+                }
             }
         }
     }
-
-    #[test]
-    fn a_straight_line_cost_sets_no_cap() {
-        let mut e = Efficiency::default();
-        feed(&mut e, |b| 5e-3 + 2e-4 * b as f64, [1, 8, 20, 40, 60, 90]);
-        assert_eq!(e.cap(), None);
-    }
-
-    #[test]
-    fn a_cost_that_bends_at_32_caps_batches_there() {
-        let knee = |b: u64| 5e-3 + 2e-4 * b.min(32) as f64 + 4e-4 * b.saturating_sub(32) as f64;
-        let mut e = Efficiency::default();
-        feed(&mut e, knee, [4, 12, 20, 32, 40, 56, 80]);
-        assert_eq!(e.cap(), Some(32));
-    }
-
-    #[test]
-    fn of_bins_about_as_good_the_smallest_wins() {
-        // 40 requests in 14.2 ms and 32 in 11.4 ms: 2.82 and 2.81 per ms, one within 3 % of the
-        // other, so the smaller batch is the cap.
-        let mut e = Efficiency::default();
-        feed(
-            &mut e,
-            |b| {
-                if b == 40 {
-                    14.2e-3
-                } else {
-                    5e-3 + 2e-4 * b as f64
-                }
-            },
-            [4, 32, 40],
-        );
-        assert_eq!(e.cap(), Some(32));
-    }
-
-    #[test]
-    fn bins_with_few_batches_are_not_trusted() {
-        let mut e = Efficiency::default();
-        feed(&mut e, |b| 5e-3 + 2e-4 * b as f64, [8, 16]);
-        // One slow batch of 40 is not enough to call a bend.
-        e.record(40, Duration::from_millis(100));
-        assert_eq!(e.cap(), None);
-        assert_eq!(Efficiency::default().cap(), None);
-    }
+    Some([m[0][3] / m[0][0], m[1][3] / m[1][1], m[2][3] / m[2][2]])
 }
+
+#[cfg(test)]
+mod tests;

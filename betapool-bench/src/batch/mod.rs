@@ -41,6 +41,17 @@ pub(crate) struct BatchArgs {
     /// Only these scenarios (comma-separated: sweep, knee, overload, dropped, overhead).
     #[arg(long, value_delimiter = ',', value_parser = ["sweep", "knee", "overload", "dropped", "overhead"])]
     only: Vec<String>,
+    /// Only these arrival rates of the sweeps (requests/s, comma-separated; default: all).
+    #[arg(long, value_delimiter = ',')]
+    rates: Vec<f64>,
+}
+
+/// The rates of `all` that `only` names, or all of them when it names none.
+fn pick(all: &[f64], only: &[f64]) -> Vec<f64> {
+    all.iter()
+        .copied()
+        .filter(|r| only.is_empty() || only.contains(r))
+        .collect()
 }
 
 pub(crate) fn run(args: &BatchArgs) -> Result<()> {
@@ -65,7 +76,7 @@ pub(crate) fn run(args: &BatchArgs) -> Result<()> {
             rows.extend(scenarios::sweep(
                 "sweep",
                 linear,
-                &RATES,
+                &pick(&RATES, &args.rates),
                 repeat,
                 cal,
                 args.quick,
@@ -77,7 +88,7 @@ pub(crate) fn run(args: &BatchArgs) -> Result<()> {
             rows.extend(scenarios::sweep(
                 "knee",
                 knee,
-                &KNEE_RATES,
+                &pick(&KNEE_RATES, &args.rates),
                 repeat,
                 cal,
                 args.quick,

@@ -87,7 +87,8 @@ pub(crate) fn render(rows: &[Row], overhead_us: &[f64], repeats: usize) -> (Stri
         "## Batching (`betapool-batch`)\n\nA synthetic model whose batch of b spins 5 ms + 0.2 ms·b of CPU on one batch \
          worker; Poisson arrivals, open loop; the default policy untuned (P99 target {target_ms:.0} ms); \
          the seed's setting (32, 50 ms); an oracle sweep of fixed (size, delay) settings, each in a \
-         fresh runtime. Medians of {repeats} repeat(s), min–max in brackets; the first 10 % of each \
+         fresh runtime (an oracle setting whose batch size cannot serve the rate, b / (a + c·b) \
+         requests/s below it, is not run there). Medians of {repeats} repeat(s), min–max in brackets; the first 10 % of each \
          run's requests are left out (every policy's warm-up).\n"
     );
     let mut targets = Vec::new();
