@@ -167,8 +167,9 @@ fn solve3(mut m: [[f64; 4]; 3]) -> Option<[f64; 3]> {
         for r in 0..3 {
             if r != col {
                 let f = m[r][col] / m[col][col];
-                for c in col..4 {
-                    m[r][c] -= f * m[col][c];
+                let pivot_row = m[col];
+                for (x, p) in m[r].iter_mut().zip(pivot_row).skip(col) {
+                    *x -= f * p;
                 }
             }
         }
