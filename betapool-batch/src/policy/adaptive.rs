@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::efficiency::Efficiency;
+use super::bend::Bend;
 use super::{
     Admission, AdmissionView, BatchPolicy, CostFit, CostModel, Plan, QueueView, ReleaseReason,
     predict_latency, verdict,
@@ -78,7 +78,7 @@ pub struct Adaptive {
     cost: CostModel,
     /// The weights of the last `RECENT_BATCHES` batches, oldest first.
     recent: std::collections::VecDeque<u64>,
-    efficiency: Efficiency,
+    bend: Bend,
 }
 
 impl Default for Adaptive {
@@ -88,7 +88,7 @@ impl Default for Adaptive {
             max_batch: DEFAULT_MAX_BATCH as u64,
             cost: CostModel::new(),
             recent: std::collections::VecDeque::with_capacity(RECENT_BATCHES),
-            efficiency: Efficiency::default(),
+            bend: Bend::default(),
         }
     }
 }
@@ -125,16 +125,17 @@ impl Adaptive {
 
     /// The largest batch weight the policy sends now: what fits in the target by the fitted
     /// cost, but no more than twice the largest recent batch (and never less than the warm-up
-    /// size, so a light load does not shrink the cap to nothing), and no more than the batch
-    /// size that has measured the most requests per second when larger ones measured fewer
-    /// (the cost bends there: larger batches would serve less).
+    /// size, so a light load does not shrink the cap to nothing), and no more than the weight at
+    /// which the measured cost bends upwards, when it bends enough that larger batches serve
+    /// fewer requests per second (a line whose slope changes once, fitted to the measured
+    /// batch times by weight).
     pub fn max_batch_weight(&self) -> u64 {
         let Some(fit) = self.cost.fit() else {
             return WARM_UP_BATCH.min(self.max_batch);
         };
         let measured = self.recent.iter().copied().max().unwrap_or(0);
         let explored = measured.saturating_mul(GROWTH).max(WARM_UP_BATCH);
-        let bend = self.efficiency.cap().unwrap_or(u64::MAX);
+        let bend = self.bend.cap().unwrap_or(u64::MAX);
         fit.max_weight_within(self.target)
             .unwrap_or(1)
             .min(explored)
@@ -164,7 +165,7 @@ impl BatchPolicy for Adaptive {
 
     fn record(&mut self, weight: u64, took: Duration) {
         self.cost.record(weight, took);
-        self.efficiency.record(weight, took);
+        self.bend.record(weight, took);
         if self.recent.len() == RECENT_BATCHES {
             self.recent.pop_front();
         }

@@ -8,8 +8,8 @@
 //!   soon as a batch worker is idle, as large as the latency target allows.
 
 mod adaptive;
+mod bend;
 mod cost;
-mod efficiency;
 mod fixed;
 
 pub use adaptive::{Adaptive, DEFAULT_LATENCY_TARGET, DEFAULT_MAX_BATCH};

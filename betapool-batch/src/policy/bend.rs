@@ -39,12 +39,12 @@ struct Bin {
 
 /// Running means of batch weight and model time per bin of batch weight, and the bend they show.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Efficiency {
+pub(crate) struct Bend {
     bins: Vec<Bin>,
     cap: Option<u64>,
 }
 
-impl Efficiency {
+impl Bend {
     pub(crate) fn record(&mut self, weight: u64, took: Duration) {
         if weight == 0 {
             return;
