@@ -1,3 +1,5 @@
+//! The bend detector on constructed batch times: straight lines, bends, noise and too few batches.
+
 use super::*;
 
 const A: f64 = 5e-3;
