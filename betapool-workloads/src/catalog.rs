@@ -25,6 +25,9 @@ pub(crate) fn named(name: &str) -> Option<Workload> {
         "rag" => rag(),
         "io-burst" => io_burst(),
         "mixed-burst" => mixed_burst(),
+        "tiny-noop" => tiny("tiny-noop", Duration::ZERO, 1_000_000),
+        "tiny-1us" => tiny("tiny-1us", US, 1_500_000),
+        "tiny-10us" => tiny("tiny-10us", 10 * US, 250_000),
         "matrix" => matrix(),
         "fibonacci" => fibonacci(),
         "variable" => variable(),
@@ -145,6 +148,17 @@ fn io_burst() -> Workload {
 /// cores at best).
 fn mixed_burst() -> Workload {
     single("mixed-burst", mixed_task(), 20_000)
+}
+
+/// The `tiny` family: tasks that never block and are short beside a pool's own cost per task
+/// (a few hundred nanoseconds to queue, wake and run one), submitted in one burst. A pool
+/// that reads their time off CPU as blocking grows for nothing: more threads only add
+/// wake-ups, context switches and contention on the queue. The counts make each last about a
+/// second at the best static size on two cores (no-ops: the harness's own cost per task,
+/// about half a microsecond, is the work; 1 µs spins run about 1.5 million a second, 10 µs
+/// spins about 200 000).
+fn tiny(name: &str, work: Duration, tasks: usize) -> Workload {
+    single(name, TaskSpec::Cpu { work }, tasks)
 }
 
 /// 5 000 products of 64 × 64 matrices (the seed's NumPy task); for the CLI.

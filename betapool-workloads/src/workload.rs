@@ -79,6 +79,9 @@ impl Workload {
         "rag",
         "io-burst",
         "mixed-burst",
+        "tiny-noop",
+        "tiny-1us",
+        "tiny-10us",
         "matrix",
         "fibonacci",
         "variable",
@@ -98,6 +101,9 @@ impl Workload {
     /// | `rag` | 20 000 RAG requests, waits 1/5/20 ms, CPU 50/100 µs | the seed's pipeline, scaled down |
     /// | `io-burst` | 20 000 × sleep 1 ms | over in well under a second: tests reaction speed |
     /// | `mixed-burst` | 20 000 × `mixed`'s task | the same, with CPU in each task |
+    /// | `tiny-noop` | 1 000 000 no-op tasks | never blocks, shorter than the pool's own cost per task: must not grow |
+    /// | `tiny-1us` | 1 500 000 × spin 1 µs | the same, with a little work |
+    /// | `tiny-10us` | 250 000 × spin 10 µs | the same, with work longer than the pool's cost |
     /// | `matrix` | 5 000 × 64 × 64 matmul | the seed's NumPy task |
     /// | `fibonacci` | 5 000 × fib(25) | the seed's recursive CPU task |
     /// | `variable` | 20 000 × 1–5 ms, 20 % CPU | the seed's variable-latency task |

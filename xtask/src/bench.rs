@@ -41,6 +41,9 @@ const WORKLOADS: &[&str] = &[
     "rag",
     "io-burst",
     "mixed-burst",
+    "tiny-noop",
+    "tiny-1us",
+    "tiny-10us",
 ];
 /// The static oracle sweep.
 const SIZES: &[usize] = &[1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
