@@ -1,4 +1,4 @@
-//! `RunOptions`: the knobs of one run (seed, time cap, sampling, progress).
+//! `RunOptions`: the knobs of one run (seed, time cap, sampling, progress, setup time).
 
 use std::fmt;
 use std::sync::Arc;
@@ -38,7 +38,7 @@ pub struct RunOptions {
     /// The run's seed; task `i` runs with seed `seed ^ i`. Default [`DEFAULT_SEED`].
     pub seed: u64,
     /// After this long, the remaining jobs skip their work (counted in `skipped`) so that slow
-    /// configurations end. Default: none.
+    /// configurations end. Idle pauses between phases do not count. Default: none.
     pub time_cap: Option<Duration>,
     /// The thread-count sampler's period; positive. Default [`DEFAULT_SAMPLE_INTERVAL`].
     pub sample_interval: Duration,
@@ -48,10 +48,15 @@ pub struct RunOptions {
     /// Called with `(finished, total)` from the sampler thread at every sample and once at the
     /// end. Default: none.
     pub progress: Option<ProgressFn>,
+    /// Time the caller spent before the run that belongs to what is measured, such as
+    /// building a pool meant for this one burst of work (a cold pool): added to the run's
+    /// elapsed time and to its first phase's. Default zero (the pool was built before the
+    /// clock started).
+    pub setup: Duration,
 }
 
 impl Default for RunOptions {
-    /// Seed 42, no time cap, 5 ms sampling, no baseline, no progress.
+    /// Seed 42, no time cap, 5 ms sampling, no baseline, no progress, no setup time.
     fn default() -> RunOptions {
         RunOptions {
             seed: DEFAULT_SEED,
@@ -59,6 +64,7 @@ impl Default for RunOptions {
             sample_interval: DEFAULT_SAMPLE_INTERVAL,
             baseline_threads: None,
             progress: None,
+            setup: Duration::ZERO,
         }
     }
 }
@@ -71,6 +77,7 @@ impl fmt::Debug for RunOptions {
             .field("sample_interval", &self.sample_interval)
             .field("baseline_threads", &self.baseline_threads)
             .field("progress", &self.progress.as_ref().map(|_| "Fn(u64, u64)"))
+            .field("setup", &self.setup)
             .finish()
     }
 }

@@ -39,7 +39,8 @@ pub struct RunReport {
     pub skipped: u64,
     /// Whether the time cap cut the run short (some task was skipped).
     pub capped: bool,
-    /// From the first submission to the last task's end, in seconds.
+    /// From the first submission to the last task's end, less the idle pauses between phases,
+    /// plus [`RunOptions::setup`](crate::RunOptions::setup), in seconds.
     pub elapsed_s: f64,
     /// `completed / elapsed_s`, in tasks per second (0 when nothing took time).
     pub throughput: f64,
@@ -92,7 +93,8 @@ pub struct PhaseReport {
     pub name: String,
     /// Tasks in the phase.
     pub tasks: u64,
-    /// From the phase's first submission to its last task's end, in seconds.
+    /// From the phase's first submission (after its pause) to its last task's end, in seconds;
+    /// the first phase's also counts [`RunOptions::setup`](crate::RunOptions::setup).
     pub elapsed_s: f64,
     /// Completed tasks of the phase per second of `elapsed_s`.
     pub throughput: f64,

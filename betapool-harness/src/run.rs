@@ -33,7 +33,10 @@ const Q99: f64 = 0.99;
 /// Runs `workload` on `exec` and reports throughput, latency, threads and CPU time.
 ///
 /// - Phases run one after another: a phase's tasks are submitted only when the previous
-///   phase's have all ended, so the work changes over time.
+///   phase's have all ended, so the work changes over time. A phase with a
+///   [`pause`](betapool_workloads::Phase::pause) is submitted that long after the previous
+///   phase ended (the first phase: after the run started). Nothing is submitted during a
+///   pause, but the sampler keeps sampling, so the timeline shows what the pool does at rest.
 /// - Without an arrival process, a phase's tasks are submitted from the calling thread as fast
 ///   as possible. With one, the caller follows an absolute schedule measured from the phase's
 ///   start (next = previous + gap, sleeping until then, so lateness does not accumulate).
@@ -41,8 +44,13 @@ const Q99: f64 = 0.99;
 ///   time cap has passed when it starts: then it skips its work and counts as skipped. Once the
 ///   cap has passed, the caller also stops waiting for arrivals, so a capped run ends soon.
 /// - Latency is from submission to the end of the task; throughput is completed tasks over the
-///   time from the first submission to the last task's end; P50/P99 are nearest-rank over the
-///   completed tasks.
+///   elapsed time: from the first submission to the last task's end, less the pauses slept
+///   between phases, plus [`RunOptions::setup`] (time spent before the run that belongs to
+///   the measurement, such as building the pool). Each phase's elapsed time runs from its own
+///   first submission to its last task's end (the first phase's also counts `setup`). P50/P99
+///   are nearest-rank over the completed tasks.
+/// - The time cap counts working time: it is pushed back by every pause slept. Once it has
+///   passed, pauses are skipped like arrivals.
 /// - A sampler thread records the thread count every `sample_interval` (see
 ///   [`TimelinePoint`](crate::TimelinePoint) for what is subtracted) and calls `progress`.
 /// - `cpu_seconds` is the process's CPU time over the run.
@@ -64,8 +72,9 @@ const Q99: f64 = 0.99;
 /// let workload = Workload {
 ///     name: "tiny".into(),
 ///     phases: vec![
-///         Phase { name: "io".into(), spec: TaskSpec::Io { sleep: Duration::from_millis(1) }, tasks: 20 },
-///         Phase { name: "cpu".into(), spec: TaskSpec::Cpu { work: Duration::from_micros(20) }, tasks: 20 },
+///         Phase::new("io", TaskSpec::Io { sleep: Duration::from_millis(1) }, 20),
+///         Phase::new("cpu", TaskSpec::Cpu { work: Duration::from_micros(20) }, 20)
+///             .with_pause(Duration::from_millis(10)),
 ///     ],
 ///     arrival: None,
 /// };
@@ -142,8 +151,14 @@ pub fn run(
     .map_err(HarnessError::sampler)?;
 
     let mut phase_starts = Vec::with_capacity(sizes.len());
+    // The pauses slept after the first submission, which the run's elapsed time leaves out.
+    let mut idle_between = Duration::ZERO;
     let mut next_index = 0;
     for (phase, (task, arrival)) in tasks.iter().zip(&mut arrivals).enumerate() {
+        let slept = pause(&tracker, workload.phases[phase].pause);
+        if phase > 0 {
+            idle_between = idle_between.saturating_add(slept);
+        }
         phase_starts.push(start.elapsed());
         let submission = Submission {
             exec,
@@ -165,7 +180,11 @@ pub fn run(
     let tallies: Vec<_> = (0..sizes.len()).map(|p| tracker.phase_tally(p)).collect();
     let first_submit = phase_starts.first().copied().unwrap_or_default();
     let last_end = tallies.iter().map(|t| t.last_end).max().unwrap_or_default();
-    let elapsed_s = last_end.saturating_sub(first_submit).as_secs_f64();
+    let elapsed_s = last_end
+        .saturating_sub(first_submit)
+        .saturating_sub(idle_between)
+        .saturating_add(opts.setup)
+        .as_secs_f64();
     let completed = tracker.completed();
     let skipped = tracker.skipped();
     let latencies = tracker.sorted_latencies();
@@ -176,8 +195,14 @@ pub fn run(
         .iter()
         .zip(&tallies)
         .zip(&phase_starts)
-        .map(|((phase, tally), &begun)| {
-            let elapsed_s = tally.last_end.saturating_sub(begun).as_secs_f64();
+        .enumerate()
+        .map(|(i, ((phase, tally), &begun))| {
+            let setup = if i == 0 { opts.setup } else { Duration::ZERO };
+            let elapsed_s = tally
+                .last_end
+                .saturating_sub(begun)
+                .saturating_add(setup)
+                .as_secs_f64();
             PhaseReport {
                 name: phase.name.clone(),
                 tasks: phase.tasks as u64,
@@ -203,6 +228,19 @@ pub fn run(
         timeline,
         phases,
     })
+}
+
+/// Sleeps for a phase's `pause` unless the time cap has passed, pushes the cap back by the time
+/// slept, and returns that time.
+fn pause(tracker: &Tracker, pause: Duration) -> Duration {
+    if pause.is_zero() || tracker.expired() {
+        return Duration::ZERO;
+    }
+    let before = Instant::now();
+    thread::sleep(pause);
+    let slept = before.elapsed();
+    tracker.extend_deadline(slept);
+    slept
 }
 
 /// What submitting one phase needs.

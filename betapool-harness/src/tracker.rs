@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 /// not expected).
 const NOT_COMPLETED: u64 = u64::MAX;
 
+/// The deadline of a run without a time cap.
+const NO_DEADLINE: u64 = u64::MAX;
+
 /// How a task ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Outcome {
@@ -36,7 +39,9 @@ struct PhaseCounters {
 #[derive(Debug)]
 pub(crate) struct Tracker {
     start: Instant,
-    deadline: Option<Instant>,
+    /// When the time cap passes, in nanoseconds since `start`, or `NO_DEADLINE`. Idle pauses
+    /// between phases push it back (see [`extend_deadline`](Self::extend_deadline)).
+    deadline_ns: AtomicU64,
     /// One slot per task, by global index: its latency in nanoseconds, or `NOT_COMPLETED`.
     latencies_ns: Box<[AtomicU64]>,
     phases: Box<[PhaseCounters]>,
@@ -64,7 +69,9 @@ impl Tracker {
         let total: usize = phase_sizes.iter().sum();
         Tracker {
             start,
-            deadline,
+            deadline_ns: AtomicU64::new(
+                deadline.map_or(NO_DEADLINE, |d| nanos(d.saturating_duration_since(start))),
+            ),
             latencies_ns: (0..total).map(|_| AtomicU64::new(NOT_COMPLETED)).collect(),
             phases: phase_sizes
                 .iter()
@@ -96,12 +103,34 @@ impl Tracker {
 
     /// Whether the time cap has passed.
     pub(crate) fn expired(&self) -> bool {
-        self.deadline.is_some_and(|d| Instant::now() >= d)
+        // Relaxed: the deadline only moves while no task of the run is in flight (between
+        // phases), and the executor's queue orders each submission after that move.
+        let deadline = self.deadline_ns.load(Ordering::Relaxed);
+        deadline != NO_DEADLINE && nanos(self.start.elapsed()) >= deadline
     }
 
     /// The moment the time cap passes, if there is one.
     pub(crate) fn deadline(&self) -> Option<Instant> {
-        self.deadline
+        match self.deadline_ns.load(Ordering::Relaxed) {
+            NO_DEADLINE => None,
+            ns => self.start.checked_add(Duration::from_nanos(ns)),
+        }
+    }
+
+    /// Pushes the time cap back by `by` (no effect without one), so that an idle pause does
+    /// not count against a run's working time.
+    pub(crate) fn extend_deadline(&self, by: Duration) {
+        let by = nanos(by);
+        // The closure always returns `Some`, so the update cannot fail.
+        let _ = self
+            .deadline_ns
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |d| {
+                Some(if d == NO_DEADLINE {
+                    d
+                } else {
+                    d.saturating_add(by).min(NO_DEADLINE - 1)
+                })
+            });
     }
 
     /// Blocks until every task of `phase` (and of every phase before it) has ended.

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use betapool_harness::{Executor, Job, RunOptions, RunReport, StaticExecutor, run};
 use betapool_workloads::{ArrivalSpec, Calibration, Phase, TaskSpec, Workload};
@@ -18,11 +18,7 @@ fn cal() -> Calibration {
 fn single(spec: TaskSpec, tasks: usize) -> Workload {
     Workload {
         name: "test".into(),
-        phases: vec![Phase {
-            name: "only".into(),
-            spec,
-            tasks,
-        }],
+        phases: vec![Phase::new("only", spec, tasks)],
         arrival: None,
     }
 }
@@ -221,11 +217,7 @@ fn capped_arrivals_stop_waiting() {
 
 #[test]
 fn phases_run_in_order() {
-    let phase = |name: &str, spec| Phase {
-        name: name.into(),
-        spec,
-        tasks: 40,
-    };
+    let phase = |name: &str, spec| Phase::new(name, spec, 40);
     let workload = Workload {
         name: "three".into(),
         phases: vec![
@@ -383,4 +375,89 @@ fn bad_input_is_an_error_not_a_panic() {
         "workload `test`, phase `only`: matrix size must be in 1..=1024, got 0"
     );
     pool.shutdown();
+}
+
+/// Two phases of `tasks` short sleeps each, the second after `pause`.
+fn paused(pause: Duration, tasks: usize) -> Workload {
+    Workload {
+        name: "paused".into(),
+        phases: vec![
+            Phase::new("before", TaskSpec::Io { sleep: MS }, tasks),
+            Phase::new("after", TaskSpec::Io { sleep: MS }, tasks).with_pause(pause),
+        ],
+        arrival: None,
+    }
+}
+
+#[test]
+fn a_pause_idles_between_phases_and_is_left_out_of_elapsed() {
+    let pause = 50 * MS;
+    let pool = StaticExecutor::new(2).unwrap();
+    let opts = RunOptions {
+        sample_interval: MS,
+        ..RunOptions::default()
+    };
+    let clock = Instant::now();
+    let report = run(&pool, &paused(pause, 5), &cal(), &opts).unwrap();
+    let wall = clock.elapsed();
+    pool.shutdown();
+
+    assert_eq!(report.completed, 10);
+    assert!(wall >= pause, "the run took {wall:?}, less than its pause");
+    // The run's elapsed time is both phases' plus the caller's wake-up between them, never
+    // the pause: with it, the run would not fit in the wall time.
+    let phases: f64 = report.phases.iter().map(|p| p.elapsed_s).sum();
+    assert!(report.elapsed_s >= phases - 1e-9, "{report:?}");
+    assert!(
+        report.elapsed_s + pause.as_secs_f64() <= wall.as_secs_f64(),
+        "elapsed {} s + pause {pause:?} > wall {wall:?}",
+        report.elapsed_s
+    );
+    // The sampler kept sampling through the pause.
+    let last = report.timeline.last().unwrap().t_s;
+    assert!(last >= pause.as_secs_f64(), "{last}");
+}
+
+#[test]
+fn pauses_do_not_count_against_the_time_cap() {
+    // Working time is far below the cap; the pause alone is longer than it.
+    let pool = StaticExecutor::new(2).unwrap();
+    let opts = RunOptions {
+        time_cap: Some(300 * MS),
+        ..RunOptions::default()
+    };
+    let report = run(&pool, &paused(400 * MS, 2), &cal(), &opts).unwrap();
+    pool.shutdown();
+    assert_eq!((report.completed, report.skipped), (4, 0));
+}
+
+#[test]
+fn a_capped_run_skips_its_pauses() {
+    let pause = Duration::from_secs(30);
+    let pool = StaticExecutor::new(2).unwrap();
+    let opts = RunOptions {
+        time_cap: Some(Duration::ZERO),
+        ..RunOptions::default()
+    };
+    let clock = Instant::now();
+    let report = run(&pool, &paused(pause, 3), &cal(), &opts).unwrap();
+    pool.shutdown();
+    assert_eq!(report.skipped, 6);
+    assert!(clock.elapsed() < pause, "a capped run slept its pause");
+}
+
+#[test]
+fn setup_time_counts_in_the_run_and_its_first_phase() {
+    let setup = Duration::from_secs(2);
+    let pool = StaticExecutor::new(2).unwrap();
+    let opts = RunOptions {
+        setup,
+        ..RunOptions::default()
+    };
+    let report = run(&pool, &paused(Duration::ZERO, 4), &cal(), &opts).unwrap();
+    pool.shutdown();
+    assert!(report.elapsed_s >= 2.0, "{report:?}");
+    assert!(report.phases[0].elapsed_s >= 2.0, "{report:?}");
+    assert!(report.phases[1].elapsed_s < 2.0, "{report:?}");
+    assert!(report.throughput <= 8.0 / 2.0, "{report:?}");
 }

@@ -25,6 +25,7 @@ pub(crate) fn named(name: &str) -> Option<Workload> {
         "rag" => rag(),
         "io-burst" => io_burst(),
         "mixed-burst" => mixed_burst(),
+        "recurring" => recurring(),
         "tiny-noop" => tiny("tiny-noop", Duration::ZERO, 1_000_000),
         "tiny-1us" => tiny("tiny-1us", US, 1_500_000),
         "tiny-10us" => tiny("tiny-10us", 10 * US, 250_000),
@@ -39,11 +40,7 @@ pub(crate) fn named(name: &str) -> Option<Workload> {
 fn single(name: &str, spec: TaskSpec, tasks: usize) -> Workload {
     Workload {
         name: name.to_owned(),
-        phases: vec![Phase {
-            name: name.to_owned(),
-            spec,
-            tasks,
-        }],
+        phases: vec![Phase::new(name, spec, tasks)],
         arrival: None,
     }
 }
@@ -92,11 +89,7 @@ fn mixed() -> Workload {
 /// cores). The best size changes twice during the run: a self-sizing pool must grow, shrink,
 /// and grow again.
 fn phases() -> Workload {
-    let phase = |name: &str, spec| Phase {
-        name: name.to_owned(),
-        spec,
-        tasks: 50_000,
-    };
+    let phase = |name: &str, spec| Phase::new(name, spec, 50_000);
     Workload {
         name: "phases".to_owned(),
         phases: vec![
@@ -148,6 +141,39 @@ fn io_burst() -> Workload {
 /// cores at best).
 fn mixed_burst() -> Workload {
     single("mixed-burst", mixed_task(), 20_000)
+}
+
+/// The idle gaps before bursts 2 to 5 of `recurring`, each chosen for what it tests:
+///
+/// - 0.2 s: about when a pool that retires idle threads quickly has just let them go, so
+///   the second burst shows whether what was learned survives a short lull;
+/// - 1 s: the longest gap after which a pool should still be warm (tokio's blocking pool
+///   keeps idle threads for 10 s; starting them again costs most of a burst on two cores);
+/// - 3 s: a long rest, after which a pool may have shrunk, so the burst is judged against a
+///   pool built for it (a cold one);
+/// - 0.2 s again: after the long rest, whether the pool comes back to the short-gap form.
+const RECURRING_GAPS: [Duration; 4] = [
+    Duration::from_millis(200),
+    Duration::from_secs(1),
+    Duration::from_secs(3),
+    Duration::from_millis(200),
+];
+
+/// Five bursts the size of `io-burst` (20 000 sleeps of 1 ms, about 80 ms each at the best
+/// static size), with the idle gaps of [`RECURRING_GAPS`] before bursts 2 to 5: traffic that
+/// comes back. Exempt from the one-second rule like `io-burst`; the bursts are reported one by
+/// one, against warm and cold static pools.
+fn recurring() -> Workload {
+    let burst = |n: usize| Phase::new(format!("burst {n}"), io_task(), 20_000);
+    let mut phases = vec![burst(1)];
+    for (i, gap) in RECURRING_GAPS.iter().enumerate() {
+        phases.push(burst(i + 2).with_pause(*gap));
+    }
+    Workload {
+        name: "recurring".to_owned(),
+        phases,
+        arrival: None,
+    }
 }
 
 /// The `tiny` family: tasks that never block and are short beside a pool's own cost per task

@@ -15,7 +15,8 @@
 //! - [`WorkloadGenerator`]: the seed's factories returning closures.
 //! - [`ArrivalProcess`]: the gap-source trait; [`PoissonArrivals`], [`BurstArrivals`] (with
 //!   [`BurstSpec`]) implement it; [`ArrivalSpec`] is either as data and text.
-//! - [`Phase`] and [`Workload`]: scenarios of phases; [`Workload::named`] gives the benchmark's.
+//! - [`Phase`] and [`Workload`]: scenarios of phases, each after an optional idle pause (at most
+//!   [`MAX_PAUSE`]); [`Workload::named`] gives the benchmark's.
 //! - [`WorkloadError`]: the one error type of this crate.
 //!
 //! ```
@@ -62,4 +63,4 @@ pub use rag::RagSpec;
 pub use rng::SplitMix64;
 pub use spin::{Calibration, spin};
 pub use task::{MAX_FIBONACCI_N, MAX_MATRIX_SIZE, TaskSpec};
-pub use workload::{Phase, Workload};
+pub use workload::{MAX_PAUSE, Phase, Workload};

@@ -1,6 +1,7 @@
 //! `Workload`: named phases of tasks, with an optional arrival process.
 
 use std::cmp::Reverse;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -9,8 +10,14 @@ use crate::catalog;
 use crate::error::WorkloadError;
 use crate::task::TaskSpec;
 
-/// One phase of a workload: `tasks` tasks of one kind. A harness runs a workload's phases one
-/// after another, so the work changes over time.
+/// The longest idle pause a phase may ask for. The benchmark's longest gap is 3 s and tokio
+/// keeps idle threads for 10 s, so gaps of up to a few minutes say something about a pool;
+/// anything longer is a typo, and a run that sleeps for it looks hung.
+pub const MAX_PAUSE: Duration = Duration::from_secs(600);
+
+/// One phase of a workload: `tasks` tasks of one kind, submitted after an optional idle
+/// `pause`. A harness runs a workload's phases one after another, so the work changes over
+/// time; pauses make it come back after a rest, as real traffic does.
 ///
 /// # Examples
 ///
@@ -18,8 +25,10 @@ use crate::task::TaskSpec;
 /// use std::time::Duration;
 /// use betapool_workloads::{Phase, TaskSpec};
 ///
-/// let phase = Phase { name: "io".into(), spec: TaskSpec::Io { sleep: Duration::from_millis(1) }, tasks: 100 };
-/// assert_eq!(phase.tasks, 100);
+/// let phase = Phase::new("io", TaskSpec::Io { sleep: Duration::from_millis(1) }, 100);
+/// assert_eq!((phase.tasks, phase.pause), (100, Duration::ZERO));
+/// let later = phase.with_pause(Duration::from_secs(1));
+/// assert_eq!(later.pause, Duration::from_secs(1));
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Phase {
@@ -29,6 +38,45 @@ pub struct Phase {
     pub spec: TaskSpec,
     /// How many tasks the phase has; at least 1.
     pub tasks: usize,
+    /// How long the workload is idle after the previous phase's last task ends (for the first
+    /// phase: after the run starts) before this phase's first submission; at most
+    /// [`MAX_PAUSE`]. Nothing is submitted meanwhile, so a pool's behaviour at rest shows. A
+    /// harness leaves pauses out of the elapsed time it reports. Default zero.
+    #[serde(default)]
+    pub pause: Duration,
+}
+
+impl Phase {
+    /// A phase of `tasks` tasks of `spec`, with no pause before it.
+    ///
+    /// ```
+    /// use betapool_workloads::{Phase, TaskSpec};
+    ///
+    /// let phase = Phase::new("spin", TaskSpec::Cpu { work: std::time::Duration::ZERO }, 10);
+    /// assert_eq!(phase.name, "spin");
+    /// ```
+    pub fn new(name: impl Into<String>, spec: TaskSpec, tasks: usize) -> Phase {
+        Phase {
+            name: name.into(),
+            spec,
+            tasks,
+            pause: Duration::ZERO,
+        }
+    }
+
+    /// The same phase with an idle `pause` before it (see [`Phase::pause`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use betapool_workloads::{Phase, TaskSpec};
+    ///
+    /// let phase = Phase::new("io", TaskSpec::Io { sleep: Duration::from_millis(1) }, 10)
+    ///     .with_pause(Duration::from_millis(200));
+    /// assert_eq!(phase.pause, Duration::from_millis(200));
+    /// ```
+    pub fn with_pause(self, pause: Duration) -> Phase {
+        Phase { pause, ..self }
+    }
 }
 
 /// A scenario to run on a pool: phases run in order, each task submitted as fast as possible
@@ -79,6 +127,7 @@ impl Workload {
         "rag",
         "io-burst",
         "mixed-burst",
+        "recurring",
         "tiny-noop",
         "tiny-1us",
         "tiny-10us",
@@ -101,6 +150,7 @@ impl Workload {
     /// | `rag` | 20 000 RAG requests, waits 1/5/20 ms, CPU 50/100 µs | the seed's pipeline, scaled down |
     /// | `io-burst` | 20 000 × sleep 1 ms | over in well under a second: tests reaction speed |
     /// | `mixed-burst` | 20 000 × `mixed`'s task | the same, with CPU in each task |
+    /// | `recurring` | 5 × 20 000 × sleep 1 ms, idle 0.2, 1, 3 and 0.2 s before bursts 2–5 | traffic comes back: does the pool keep what it learned? |
     /// | `tiny-noop` | 1 000 000 no-op tasks | never blocks, shorter than the pool's own cost per task: must not grow |
     /// | `tiny-1us` | 1 500 000 × spin 1 µs | the same, with a little work |
     /// | `tiny-10us` | 250 000 × spin 10 µs | the same, with work longer than the pool's cost |
@@ -159,8 +209,9 @@ impl Workload {
         self
     }
 
-    /// Checks that there is at least one phase, that every phase has at least one task and a
-    /// valid task spec, and that the arrival process is valid. The error names the workload,
+    /// Checks that there is at least one phase, that every phase has at least one task, a
+    /// valid task spec and a pause of at most [`MAX_PAUSE`], and that the arrival process is
+    /// valid. The error names the workload,
     /// the phase and the parameter.
     ///
     /// ```
@@ -185,6 +236,13 @@ impl Workload {
                     "tasks",
                     "at least 1",
                     0,
+                )));
+            }
+            if phase.pause > MAX_PAUSE {
+                return Err(in_phase(WorkloadError::out_of_range(
+                    "pause",
+                    format!("at most {MAX_PAUSE:?}"),
+                    format!("{:?}", phase.pause),
                 )));
             }
             phase.spec.validate().map_err(in_phase)?;

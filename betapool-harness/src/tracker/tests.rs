@@ -55,3 +55,17 @@ fn no_cap_never_expires() {
     assert!(!tracker.expired());
     assert_eq!(tracker.deadline(), None);
 }
+
+#[test]
+fn extending_the_deadline_moves_it_and_keeps_no_cap_uncapped() {
+    let start = Instant::now();
+    let tracker = Tracker::new(start, Some(start), &[1]);
+    assert!(tracker.expired());
+    tracker.extend_deadline(Duration::from_secs(3600));
+    assert!(!tracker.expired());
+    assert_eq!(tracker.deadline(), start.checked_add(Duration::from_secs(3600)));
+
+    let uncapped = Tracker::new(start, None, &[1]);
+    uncapped.extend_deadline(Duration::from_secs(1));
+    assert_eq!(uncapped.deadline(), None);
+}

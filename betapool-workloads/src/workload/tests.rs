@@ -28,6 +28,7 @@ fn catalog_matches_the_benchmark_definitions() {
         ("rag", 20_000),
         ("io-burst", 20_000),
         ("mixed-burst", 20_000),
+        ("recurring", 100_000),
         ("tiny-noop", 1_000_000),
         ("tiny-1us", 1_500_000),
         ("tiny-10us", 250_000),
@@ -44,6 +45,35 @@ fn catalog_matches_the_benchmark_definitions() {
     assert_eq!(kinds, ["io", "cpu", "io"]);
     assert!(Workload::named("bursty").unwrap().arrival.is_some());
     assert!(Workload::named("io").unwrap().arrival.is_none());
+    let recurring = Workload::named("recurring").unwrap();
+    let pauses: Vec<_> = recurring.phases.iter().map(|p| p.pause.as_millis()).collect();
+    assert_eq!(pauses, [0, 200, 1000, 3000, 200]);
+    assert!(recurring.phases.iter().all(|p| p.tasks == 20_000));
+    assert!(recurring.arrival.is_none());
+}
+
+#[test]
+fn pauses_are_kept_by_with_tasks_and_default_to_zero_in_json() {
+    let w = Workload::named("recurring").unwrap().with_tasks(50);
+    assert_eq!(w.phases[2].pause, Duration::from_secs(1));
+    let mut json = serde_json::to_value(&w.phases[2]).unwrap();
+    json.as_object_mut().unwrap().remove("pause");
+    let phase: Phase = serde_json::from_value(json).unwrap();
+    assert_eq!(phase.pause, Duration::ZERO);
+}
+
+#[test]
+fn a_pause_longer_than_the_maximum_is_an_error_naming_it() {
+    let mut w = Workload::named("recurring").unwrap();
+    w.phases[1].pause = MAX_PAUSE;
+    assert_eq!(w.validate(), Ok(()));
+    w.phases[1].pause = MAX_PAUSE + Duration::from_secs(1);
+    let err = w.validate().unwrap_err();
+    assert_eq!(err.parameter(), Some("pause"));
+    assert_eq!(
+        err.to_string(),
+        "workload `recurring`, phase `burst 2`: pause must be at most 600s, got 601s"
+    );
 }
 
 #[test]
