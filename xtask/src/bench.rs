@@ -5,6 +5,9 @@
 //! 2. Runs each configuration (workload × pool) in its own process: the static oracle sweep
 //!    N = 1, 2, 4 … 512 and the peer pools, repeated and interleaved (repeat 1 of everything,
 //!    then repeat 2 …) so that slow drifts of a shared machine spread over all configurations.
+//!    Burst workloads also run the sweep cold (`cold:static:N`: the pool built inside the
+//!    measured window), so the self-sizing pools can be read against a pool that had to start
+//!    its threads too.
 //! 3. Writes `target/bench/results.json`, `summary.md` and one SVG per workload
 //!    (`betapool-bench report`), then runs the criterion micro-benchmarks and appends them.
 //!
@@ -41,10 +44,15 @@ const WORKLOADS: &[&str] = &[
     "rag",
     "io-burst",
     "mixed-burst",
+    "recurring",
     "tiny-noop",
     "tiny-1us",
     "tiny-10us",
 ];
+/// The burst workloads: they keep their task count in a quick run (their point is their
+/// size) and also run the cold static sweep (`cold:static:N`, the pool built inside the
+/// measured window, as a pool created for the burst would be).
+const BURSTS: &[&str] = &["io-burst", "mixed-burst", "recurring"];
 /// The static oracle sweep.
 const SIZES: &[usize] = &[1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 /// The sweep of a quick run: every other size, still spanning 1 to 256.
@@ -168,16 +176,27 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     }
 
     let calibration = calibrate(&runner)?;
+    let sizes = if o.quick { QUICK_SIZES } else { SIZES };
     let pools: Vec<String> = match &o.pools {
         Some(p) => p.clone(),
-        None => {
-            let sizes = if o.quick { QUICK_SIZES } else { SIZES };
-            sizes
-                .iter()
-                .map(|n| format!("static:{n}"))
-                .chain(PEERS.iter().map(|p| p.to_string()))
-                .collect()
+        None => sizes
+            .iter()
+            .map(|n| format!("static:{n}"))
+            .chain(PEERS.iter().map(|p| p.to_string()))
+            .collect(),
+    };
+    // The cold sweep runs on burst workloads only, and only beside the default pool list and
+    // without a baseline (a runner built before `cold:` existed would fail every cold row).
+    let cold: Vec<String> = match (&o.pools, &o.baseline) {
+        (None, None) => sizes.iter().map(|n| format!("cold:static:{n}")).collect(),
+        _ => Vec::new(),
+    };
+    let pools_of = |workload: &str| -> Vec<String> {
+        let mut list = pools.clone();
+        if BURSTS.contains(&workload) {
+            list.extend(cold.iter().cloned());
         }
+        list
     };
     let cap = if o.quick {
         QUICK_TIME_CAP_S
@@ -198,14 +217,14 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
 
     let runs_path = out.join("runs.jsonl");
     let mut runs = fs::File::create(&runs_path)?;
-    let total = o.repeats * o.workloads.len() * pools.len();
+    let total = o.repeats * o.workloads.iter().map(|w| pools_of(w).len()).sum::<usize>();
     let started = Instant::now();
     let mut failures = Vec::new();
     let mut done = 0;
     let mut ab = ab::Table::default();
     for repeat in 1..=o.repeats {
         for workload in &o.workloads {
-            for pool in &pools {
+            for pool in &pools_of(workload) {
                 done += 1;
                 let mut args = vec![
                     "run".to_string(),
@@ -218,7 +237,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
                     "--time-cap-s".into(),
                     cap.to_string(),
                 ];
-                if o.quick && !workload.ends_with("-burst") {
+                if o.quick && !BURSTS.contains(&workload.as_str()) {
                     args.push("--scale".into());
                     args.push(QUICK_SCALE.to_string());
                 }

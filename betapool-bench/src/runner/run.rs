@@ -2,7 +2,7 @@
 //! one JSON line. One configuration per process keeps pools from inheriting each other's
 //! threads, allocator state or warm caches.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use betapool_harness::{Executor, RunOptions, procfs};
@@ -13,7 +13,8 @@ use super::peers;
 /// The options of `betapool-bench run`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct RunArgs {
-    /// `static:N`, `tokio`, `smol`, `rayon` or `threadpool`.
+    /// `static:N`, `adaptive`, `adaptive-seed`, `tokio`, `smol`, `rayon` or `threadpool`;
+    /// prefixed with `cold:` (`cold:static:64`), the pool is built inside the measured window.
     #[arg(long)]
     pub(crate) pool: String,
     /// A named workload (`io`, `cpu`, `mixed`, `phases`, `bursty`, `rag`, `io-burst`, …).
@@ -61,25 +62,74 @@ pub(crate) fn run(args: &RunArgs) -> Result<()> {
         Some(s) => bail!("--time-cap-s must be a non-negative number of seconds, got {s}"),
         None => None,
     };
+    let pool = PoolArg::parse(&args.pool)?;
     let baseline = procfs::thread_count();
-    let executor = build_pool(&args.pool)?;
+    let clock = Instant::now();
+    let executor = build_pool(pool.spec)?;
+    // A cold pool's construction (starting its threads) is part of what is measured; a warm
+    // one was ready before the clock started.
+    let setup = if pool.cold {
+        clock.elapsed()
+    } else {
+        Duration::ZERO
+    };
     let opts = RunOptions {
         seed: args.seed,
         time_cap,
         baseline_threads: baseline,
+        setup,
         ..RunOptions::default()
     };
     let report = betapool_harness::run(executor.as_ref(), &workload, &calibration, &opts);
     executor.shutdown();
-    println!("{}", serde_json::to_string(&report?)?);
+    let mut report = report?;
+    if pool.cold {
+        report.pool = format!("{COLD_PREFIX}{}", report.pool);
+    }
+    println!("{}", serde_json::to_string(&report)?);
     Ok(())
 }
 
+/// The prefix of a `--pool` value whose pool is built inside the measured window, as a pool
+/// created for one burst of work would be: the clock starts before the pool is built, so the
+/// time the caller spends starting its threads counts (threads finishing their own start-up
+/// compete with the burst, as they would in use). The report names the pool `cold:<name>`.
+pub(crate) const COLD_PREFIX: &str = "cold:";
+
+/// A `--pool` value: the pool's own spec, and whether it is built inside the measured window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PoolArg<'a> {
+    pub(crate) spec: &'a str,
+    pub(crate) cold: bool,
+}
+
+impl<'a> PoolArg<'a> {
+    /// Splits `cold:` off `value`; an empty spec, or one that is still cold, is an error
+    /// naming the flag.
+    pub(crate) fn parse(value: &'a str) -> Result<PoolArg<'a>> {
+        let value = value.trim();
+        let (spec, cold) = match value.strip_prefix(COLD_PREFIX) {
+            Some(rest) => (rest.trim(), true),
+            None => (value, false),
+        };
+        if spec.is_empty() {
+            bail!("--pool `{value}`: name a pool, as in `static:64` or `cold:static:64`");
+        }
+        if spec.starts_with(COLD_PREFIX) {
+            bail!("--pool `{value}`: `{COLD_PREFIX}` may appear once, as in `cold:static:64`");
+        }
+        Ok(PoolArg { spec, cold })
+    }
+}
+
 /// A pool by name: a peer, or one of betapool's (`static:N`, …).
-fn build_pool(spec: &str) -> Result<Box<dyn Executor>> {
+pub(crate) fn build_pool(spec: &str) -> Result<Box<dyn Executor>> {
     match peers::peer(spec) {
         Some(peer) => peer.with_context(|| format!("building peer `{spec}`")),
         None => betapool_harness::pool_from_spec(spec)
             .with_context(|| format!("--pool `{spec}` (peers: {})", peers::PEERS.join(", "))),
     }
 }
+
+#[cfg(test)]
+mod tests;

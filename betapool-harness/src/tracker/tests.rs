@@ -63,7 +63,10 @@ fn extending_the_deadline_moves_it_and_keeps_no_cap_uncapped() {
     assert!(tracker.expired());
     tracker.extend_deadline(Duration::from_secs(3600));
     assert!(!tracker.expired());
-    assert_eq!(tracker.deadline(), start.checked_add(Duration::from_secs(3600)));
+    assert_eq!(
+        tracker.deadline(),
+        start.checked_add(Duration::from_secs(3600))
+    );
 
     let uncapped = Tracker::new(start, None, &[1]);
     uncapped.extend_deadline(Duration::from_secs(1));

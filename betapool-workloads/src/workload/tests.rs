@@ -46,7 +46,11 @@ fn catalog_matches_the_benchmark_definitions() {
     assert!(Workload::named("bursty").unwrap().arrival.is_some());
     assert!(Workload::named("io").unwrap().arrival.is_none());
     let recurring = Workload::named("recurring").unwrap();
-    let pauses: Vec<_> = recurring.phases.iter().map(|p| p.pause.as_millis()).collect();
+    let pauses: Vec<_> = recurring
+        .phases
+        .iter()
+        .map(|p| p.pause.as_millis())
+        .collect();
     assert_eq!(pauses, [0, 200, 1000, 3000, 200]);
     assert!(recurring.phases.iter().all(|p| p.tasks == 20_000));
     assert!(recurring.arrival.is_none());
