@@ -3,11 +3,12 @@
 //!
 //! - [`calibrate`]: `betapool-bench calibrate`, the spin calibration as JSON;
 //! - [`run`]: `betapool-bench run`, one configuration in this process, its report as one JSON
-//!   line;
+//!   line (a `cold:` pool is built inside the measured window);
 //! - [`peers`]: the peer pools (tokio, smol, rayon, threadpool) behind the harness's
 //!   `Executor` trait;
 //! - [`report`]: `betapool-bench report`, the runs aggregated into `results.json`,
-//!   `summary.md` and one SVG chart per workload.
+//!   `summary.md` (with warm and cold oracles, cost per task, and a table per burst for
+//!   workloads with idle pauses) and one SVG chart per workload.
 
 pub(crate) mod calibrate;
 mod peers;

@@ -65,7 +65,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<()> {
     let pool = PoolArg::parse(&args.pool)?;
     let baseline = procfs::thread_count();
     let clock = Instant::now();
-    let executor = build_pool(pool.spec)?;
+    let executor = build_pool(pool.spec, &args.pool)?;
     // A cold pool's construction (starting its threads) is part of what is measured; a warm
     // one was ready before the clock started.
     let setup = if pool.cold {
@@ -122,12 +122,13 @@ impl<'a> PoolArg<'a> {
     }
 }
 
-/// A pool by name: a peer, or one of betapool's (`static:N`, …).
-pub(crate) fn build_pool(spec: &str) -> Result<Box<dyn Executor>> {
+/// A pool by name: a peer, or one of betapool's (`static:N`, …); errors quote `value`, the
+/// whole `--pool` value.
+pub(crate) fn build_pool(spec: &str, value: &str) -> Result<Box<dyn Executor>> {
     match peers::peer(spec) {
-        Some(peer) => peer.with_context(|| format!("building peer `{spec}`")),
+        Some(peer) => peer.with_context(|| format!("--pool `{value}`: building peer `{spec}`")),
         None => betapool_harness::pool_from_spec(spec)
-            .with_context(|| format!("--pool `{spec}` (peers: {})", peers::PEERS.join(", "))),
+            .with_context(|| format!("--pool `{value}` (peers: {})", peers::PEERS.join(", "))),
     }
 }
 

@@ -69,17 +69,19 @@ pub(super) fn section(workload: &str, rows: &[&Aggregate], all: &[Aggregate]) ->
     let cold_reference = cold_reference(cold.first().and_then(Option::as_ref), all);
 
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "### {workload}, burst by burst\n\nTasks/s of each burst, median (min–max). Each burst \
+    let _ =
+        writeln!(
+            s,
+            "### {workload}, burst by burst\n\nTasks/s of each burst, median (min–max). Each burst \
          is timed from its own first submission; the idle gaps are not counted. The best \
          static rows are chosen burst by burst (N beside the figure); a cold pool is built \
          inside the first burst's measured window and is warm for the later ones. The cold \
          reference of the `{JUDGED}` rows is {}.\n",
-        cold_reference
-            .as_ref()
-            .map_or("missing (no cold static rows)".to_owned(), |r| r.1.clone())
-    );
+            cold_reference.as_ref().map_or(
+                "missing (no cold static rows)".to_owned(),
+                |r| format!("{}, at {:.0} tasks/s", r.1, r.0)
+            )
+        );
     let _ = write!(s, "| pool |");
     for i in 0..bursts {
         let _ = write!(s, " {} |", label(i));
@@ -187,10 +189,7 @@ fn cold_reference(first_burst: Option<&Best>, all: &[Aggregate]) -> Option<(f64,
     if let Some(b) = first_burst {
         return Some((
             b.throughput.median,
-            format!(
-                "the best cold static of the first burst (N = {}, {:.0} tasks/s)",
-                b.size, b.throughput.median
-            ),
+            format!("the best cold static of the first burst (N = {})", b.size),
         ));
     }
     all.iter()
@@ -200,9 +199,7 @@ fn cold_reference(first_burst: Option<&Best>, all: &[Aggregate]) -> Option<(f64,
         .map(|(size, t)| {
             (
                 t,
-                format!(
-                    "the best cold static row of `{COLD_FALLBACK}` (N = {size}, {t:.0} tasks/s)"
-                ),
+                format!("the best cold static row of `{COLD_FALLBACK}` (N = {size})"),
             )
         })
 }

@@ -136,6 +136,10 @@ fn recurring_gets_a_table_per_burst_with_verdicts_from_the_numbers() {
     let text = summary(&Meta::default(), &aggregate(&runs));
     assert!(text.contains("### recurring, burst by burst"), "{text}");
     assert!(
+        text.contains("The cold reference of the `adaptive` rows is the best cold static of the first burst (N = 64), at 50 tasks/s."),
+        "{text}"
+    );
+    assert!(
         text.contains("| pool | burst 1 (first) | burst 2 (after 0.2 s) | burst 3 (after 1 s) | burst 4 (after 3 s) | burst 5 (after 0.2 s) |"),
         "{text}"
     );
@@ -165,7 +169,7 @@ fn recurring_gets_a_table_per_burst_with_verdicts_from_the_numbers() {
     assert_eq!(ends, ["met", "met", "MISSED", "MISSED", "met"]);
     assert!(
         verdicts[0]
-            .contains("= 96 % of the best cold static of the first burst (N = 64, 50 tasks/s)"),
+            .contains("= 96 % of the best cold static of the first burst (N = 64) (50 tasks/s)"),
         "{}",
         verdicts[0]
     );
@@ -198,7 +202,7 @@ fn without_cold_rows_of_its_own_a_first_burst_is_judged_against_cold_io_burst() 
     let text = summary(&Meta::default(), &aggregate(&runs));
     let first = text.lines().find(|l| l.starts_with("- burst 1")).unwrap();
     assert!(
-        first.contains("= 80 % of the best cold static row of `io-burst` (N = 32, 50 tasks/s)"),
+        first.contains("= 80 % of the best cold static row of `io-burst` (N = 32) (50 tasks/s)"),
         "{first}"
     );
     assert!(first.ends_with("MISSED"), "{first}");

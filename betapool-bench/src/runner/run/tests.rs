@@ -27,7 +27,10 @@ fn bad_cold_specs_are_errors_naming_the_flag() {
         assert!(err.starts_with("--pool `"), "{bad}: {err}");
     }
     let arg = PoolArg::parse("cold:elastic:8").unwrap();
-    let err = format!("{:#}", build_pool(arg.spec).err().unwrap());
-    assert!(err.starts_with("--pool `elastic:8`"), "{err}");
+    let err = format!(
+        "{:#}",
+        build_pool(arg.spec, "cold:elastic:8").err().unwrap()
+    );
+    assert!(err.starts_with("--pool `cold:elastic:8`"), "{err}");
     assert!(err.contains("unknown pool spec"), "{err}");
 }
