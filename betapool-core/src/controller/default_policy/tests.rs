@@ -247,7 +247,7 @@ fn without_demand_it_waits_then_shrinks_to_what_busy_workers_need() {
     let mut now = busy.now;
     let mut target = 100;
     let mut saw_grace = false;
-    for _ in 0..400 {
+    for _ in 0..(IDLE_GRACE.as_millis() + 300) {
         now += MS;
         let idle = Observation {
             now,
