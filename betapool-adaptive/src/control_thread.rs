@@ -14,6 +14,7 @@ use betapool_core::controller::{Action, DecisionPolicy, Observation};
 use betapool_instrumented::InstrumentedPool;
 
 use crate::history::{DecisionEntry, ExperimentEntry, LOG_LIMIT, Ring};
+use crate::lock_wait::LockWaitReporter;
 use crate::sampler::Sampler;
 use crate::trim::{TrimGate, release_free_memory};
 
@@ -49,6 +50,9 @@ pub(crate) struct ExecutorState {
     /// Hand free heap memory back to the OS when the pool is back at its minimum.
     pub(crate) trim_memory: bool,
     pub(crate) policy_name: String,
+    /// What tasks report of their waits for a lock the workers share (see
+    /// [`LockWaitReporter`]).
+    pub(crate) lock_wait: LockWaitReporter,
 }
 
 impl ExecutorState {
@@ -73,6 +77,7 @@ impl ExecutorState {
             logging,
             trim_memory,
             policy_name,
+            lock_wait: LockWaitReporter::default(),
         }
     }
 
@@ -124,7 +129,7 @@ pub(crate) fn run(shared: &Arc<ExecutorState>, mut policy: Box<dyn DecisionPolic
         if pool.is_shutdown() {
             break;
         }
-        let obs = sampler.sample(pool);
+        let obs = sampler.sample(pool, &shared.lock_wait);
         if !shared.frozen.load(Ordering::Relaxed) {
             decide(shared, policy.as_mut(), &obs);
         }

@@ -16,6 +16,7 @@ use crate::builder::AdaptiveBuilder;
 use crate::control_thread::{ExecutorState, lock};
 use crate::error::BuildError;
 use crate::history::{DecisionEntry, DecisionRecord, ExperimentEntry, ExperimentRecord};
+use crate::lock_wait::LockWaitReporter;
 use crate::metrics::AdaptiveMetrics;
 
 /// A thread pool that sizes itself: it grows while its tasks are blocked and holds or shrinks
@@ -65,6 +66,12 @@ impl AdaptiveThreadPoolExecutor {
             controller: Mutex::new(Some(controller)),
             config,
         }
+    }
+
+    /// The handle through which this pool's tasks report time spent waiting for a lock that
+    /// serialises them (see [`LockWaitReporter`], which has an example).
+    pub fn lock_wait_reporter(&self) -> LockWaitReporter {
+        self.shared.lock_wait.clone()
     }
 
     /// Runs `f` on the pool and returns a handle to its result (the seed's `submit`).

@@ -11,6 +11,8 @@
 //! - [`DecisionRecord`], [`ExperimentRecord`]: rows of the decision history and the
 //!   experiment log, exportable with `betapool_metrics::write_csv` / `write_json`.
 //! - [`BuildError`]: a bad setting (named) or a thread the OS refused.
+//! - [`LockWaitReporter`], [`LockWait`]: how tasks report time spent waiting for a lock that serialises the
+//!   workers (an interpreter lock), so the controller counts it as contention, not blocking.
 //! - Tick constants: [`FAST_TICK`], [`IDLE_TICK`], [`EXPERIMENT_INTERVAL`]; [`LOG_LIMIT`];
 //!   [`TRIM_INTERVAL`] (how often free heap memory may be handed back after the pool shrinks).
 //! - [`process_cpu_time`]: the whole process's CPU clock, as the controller reads it.
@@ -30,7 +32,8 @@
 //! clocks of a rotating sample of workers (read cross-thread), their run-queue delay
 //! (`/proc/self/task/<tid>/schedstat`), and the process CPU clock over ≥ 10 ms windows. From
 //! these it computes the seed's β = 1 − cpu/busy, the corrected β_true = 1 − (cpu + run
-//! delay)/busy and the contention = run delay/busy, and hands them to the policy.
+//! delay)/busy and the contention = run delay/busy, and hands them to the policy. Time that tasks
+//! report through a [`LockWaitReporter`] counts as run delay too.
 #![deny(unsafe_code)]
 
 mod builder;
@@ -39,6 +42,7 @@ mod error;
 mod estimator;
 mod executor;
 mod history;
+mod lock_wait;
 mod metrics;
 mod sampler;
 mod signal;
@@ -49,6 +53,7 @@ pub use control_thread::{EXPERIMENT_INTERVAL, FAST_TICK, IDLE_TICK};
 pub use error::BuildError;
 pub use executor::AdaptiveThreadPoolExecutor;
 pub use history::{DecisionRecord, ExperimentRecord, LOG_LIMIT};
+pub use lock_wait::{LockWait, LockWaitReporter};
 pub use metrics::AdaptiveMetrics;
 pub use signal::clock::process_cpu_time;
 pub use trim::TRIM_INTERVAL;

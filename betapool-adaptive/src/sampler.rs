@@ -16,6 +16,7 @@ use betapool_core::controller::Observation;
 use betapool_core::{Pool, WorkerStats};
 
 use crate::estimator::{ClockReading, DelayReading, Estimator, PoolReading, Tick, WorkerReading};
+use crate::lock_wait::LockWaitReporter;
 use crate::signal::{clock, schedstat, task_state};
 
 /// Workers whose thread CPU clock is read per tick (≈ 300 ns each).
@@ -55,8 +56,9 @@ impl Sampler {
         }
     }
 
-    /// Reads everything for one tick.
-    pub(crate) fn sample(&mut self, pool: &Pool) -> Observation {
+    /// Reads everything for one tick; `lock` is what the pool's tasks report of their waits
+    /// for a shared lock.
+    pub(crate) fn sample(&mut self, pool: &Pool, lock: &LockWaitReporter) -> Observation {
         let now = Instant::now();
         let mut tick = self
             .estimator
@@ -114,6 +116,8 @@ impl Sampler {
                 completed_total: counters.completed + counters.panicked,
                 process_cpu: clock::process_cpu_time(),
                 system_cpu_percent,
+                lock_waiting: lock.waiting(),
+                lock_waited: lock.total(),
             },
         )
     }

@@ -15,7 +15,11 @@
 //!    then the example ONNX network, `inference-server`'s `batch_onnx` example) and appends
 //!    `batch.md` and `batch_onnx.md` to the summary, with `batch.svg` beside them.
 //!
-//! `--no-batch` skips step 4; `--batch-only` runs only step 4.
+//! 5. Runs the Python section (`betapool-py/bench/bench.py` in `target/py-venv`, the package
+//!    built in release mode) and appends `python.md` to the summary.
+//!
+//! `--no-batch` skips step 4; `--batch-only` runs only step 4. `--no-python` skips step 5;
+//! `--python-only` runs only step 5.
 //!
 //! `--quick` is a smoke run (fewer sizes, a quarter of the tasks, one repeat): under 10 minutes.
 //!
@@ -91,6 +95,9 @@ struct Options {
     /// Whether to run the batching section, and whether to run only it.
     batch: bool,
     batch_only: bool,
+    /// Whether to run the Python section, and whether to run only it.
+    python: bool,
+    python_only: bool,
     /// Another build of the runner, run beside this one on every configuration.
     baseline: Option<PathBuf>,
 }
@@ -104,6 +111,8 @@ fn parse(args: &[String]) -> Result<Options> {
         micro: true,
         batch: true,
         batch_only: false,
+        python: true,
+        python_only: false,
         baseline: None,
     };
     let mut repeats = None;
@@ -119,6 +128,8 @@ fn parse(args: &[String]) -> Result<Options> {
             "--no-micro" => o.micro = false,
             "--no-batch" => o.batch = false,
             "--batch-only" => o.batch_only = true,
+            "--no-python" => o.python = false,
+            "--python-only" => o.python_only = true,
             "--baseline" => {
                 let path = PathBuf::from(value("--baseline")?);
                 if !path.is_file() {
@@ -140,7 +151,7 @@ fn parse(args: &[String]) -> Result<Options> {
             }
             other => bail!(
                 "unknown argument `{other}`; usage: cargo xtask bench [--quick] [--workloads a,b] \
-                 [--pools p,q] [--repeats N] [--no-micro] [--no-batch] [--batch-only] \
+                 [--pools p,q] [--repeats N] [--no-micro] [--no-batch] [--batch-only] [--no-python] [--python-only] \
                  [--baseline RUNNER]"
             ),
         }
@@ -162,6 +173,10 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let root = cmd::root();
     let out = root.join("target/bench");
     fs::create_dir_all(&out)?;
+    if o.python_only {
+        println!("{}", python_section(&o, &out)?);
+        return Ok(());
+    }
     cmd::run(cmd::cargo(&[
         "build",
         "--release",
@@ -326,6 +341,13 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         summary.push_str(&md);
         fs::write(&summary_path, summary)?;
     }
+    if o.python {
+        let md = python_section(&o, &out)?;
+        let mut summary = fs::read_to_string(&summary_path)?;
+        summary.push('\n');
+        summary.push_str(&md);
+        fs::write(&summary_path, summary)?;
+    }
     println!("{}", fs::read_to_string(&summary_path)?);
     println!(
         "wrote {} (results.json, summary.md, <workload>.svg) in {:.0} s",
@@ -449,4 +471,21 @@ fn headline(line: &str) -> String {
         v["p99_latency_s"].as_f64().unwrap_or(f64::NAN) * 1e3,
         v["peak_threads"].as_u64().unwrap_or(0)
     )
+}
+
+/// The Python section: `betapool-py/bench/bench.py` in the package's virtual environment (the
+/// package built in release mode), which writes `python.json` and `python.md` into `out`;
+/// returns the Markdown.
+fn python_section(o: &Options, out: &Path) -> Result<String> {
+    let python = crate::python::venv_python(true)?;
+    let mut bench = Command::new(python);
+    bench
+        .arg(cmd::root().join("betapool-py/bench/bench.py"))
+        .arg(out)
+        .stdout(Stdio::null());
+    if o.quick {
+        bench.arg("--quick");
+    }
+    cmd::run(bench)?;
+    fs::read_to_string(out.join("python.md")).context("reading python.md")
 }

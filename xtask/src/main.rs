@@ -6,7 +6,8 @@
 //!   writes `target/bench/`. `--baseline RUNNER` runs every configuration also under another
 //!   build of the runner, interleaved, and writes the A/B table `target/bench/ab.md`.
 //! - `cargo xtask test`: every test of the workspace under cargo-nextest with a slow-timeout,
-//!   then the doc tests (the README's test command).
+//!   then the doc tests, then the Python package's pytest suites in `target/py-venv` (the
+//!   README's test command; `--python-only`, `--no-python`).
 //! - `cargo xtask stress`: the long forms of the engine's stress tests (1 000 000 chaos tasks,
 //!   10 000 000 submissions to a bounded queue), in release.
 //! - `cargo xtask soak [--minutes N]`: the adaptive pool under minutes of mixed load; fails on
@@ -33,6 +34,7 @@ mod gen_model;
 mod load;
 mod loom;
 mod micro;
+mod python;
 mod soak;
 mod stress;
 mod test;
@@ -40,7 +42,7 @@ mod tidy;
 
 use anyhow::{Result, bail};
 
-const USAGE: &str = "usage: cargo xtask <test | loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] [--baseline RUNNER] | stress | soak [--minutes N] | load [--seconds N] [--warmup-s S] [--connections C] [--repeats N] [--configs DIR | --config NAME=PATH ...] [--seed S] [--out DIR] | tidy | gen-model [--check] | ci>";
+const USAGE: &str = "usage: cargo xtask <test [--python-only | --no-python] | loom | bench [--quick] [--workloads a,b] [--pools p,q] [--repeats N] [--no-micro] [--no-python] [--python-only] [--baseline RUNNER] | stress | soak [--minutes N] | load [--seconds N] [--warmup-s S] [--connections C] [--repeats N] [--configs DIR | --config NAME=PATH ...] [--seed S] [--out DIR] | tidy | gen-model [--check] | ci>";
 
 fn main() {
     if let Err(e) = run() {

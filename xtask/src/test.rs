@@ -4,14 +4,37 @@
 //! so a test that hangs fails with its name instead of stalling the run; then the doc tests,
 //! which nextest does not run. Without cargo-nextest (and when it cannot be installed) it falls
 //! back to `cargo test --workspace`, which runs the same tests without the timeout, and says so.
+//! Then the Python package's pytest suites, in a virtual environment (`python.rs`).
+//!
+//! `--python-only` runs only the Python part; `--no-python` skips it.
 
 use std::process::{Command, Stdio};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
-use crate::cmd;
+use crate::{cmd, python};
 
-pub(crate) fn run(_args: &[String]) -> Result<()> {
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    let (mut with_rust, mut with_python) = (true, true);
+    for arg in args {
+        match arg.as_str() {
+            "--python-only" => with_rust = false,
+            "--no-python" => with_python = false,
+            other => bail!(
+                "unknown argument `{other}`; usage: cargo xtask test [--python-only | --no-python]"
+            ),
+        }
+    }
+    if with_rust {
+        rust()?;
+    }
+    if with_python {
+        python::test()?;
+    }
+    Ok(())
+}
+
+fn rust() -> Result<()> {
     if nextest_available() || install_nextest() {
         cmd::run(cmd::cargo(&[
             "nextest",

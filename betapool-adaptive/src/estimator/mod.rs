@@ -42,6 +42,19 @@
 //! task state tells them apart, and only one asleep is counted in `blocked_workers`. A blocked
 //! worker's time is left out of the sums: it says nothing about the work the others do.
 //!
+//! # Lock waits
+//!
+//! A worker waiting for a lock that serialises the workers (Python's GIL) sleeps in the kernel,
+//! so its wait looks like I/O. Tasks can report such waits
+//! ([`LockWaitReporter`](crate::LockWaitReporter)); the share of the busy workers waiting for
+//! the lock (at the tick, or in waits that ended since the last one) is taken out of the delay sample's busy time before `u` is computed.
+//! The lock wait then is busy time that `cpu × u` does not explain, and reads as contention,
+//! like a wait for a core: four workers running pure-Python code on two cores spend three
+//! quarters of their time waiting for the GIL and read a contention of 0.75, not a β_true of
+//! 0.75. The same share of the clock sample's busy time is the tick's `lock_wait_delta`, and
+//! the tick's run delay is at least that much, so the contention shows from the first tick,
+//! before any delay sample. With nothing reported the share is 0 and nothing changes.
+//!
 //! The process's CPU use in cores is taken over at least
 //! [`PROCESS_WINDOW`](windows::PROCESS_WINDOW), because its clock advances in scheduler ticks.
 
@@ -88,6 +101,8 @@ pub(crate) struct Estimator {
     /// module documentation).
     own_ratio: Option<f64>,
     fresh: FreshRatio,
+    /// The lock waiting reported up to the previous tick.
+    last_lock_waited: Duration,
 }
 
 /// One tick in progress: its readings are added with [`Tick::clock`] and [`Tick::delay`], and
@@ -111,6 +126,7 @@ impl Estimator {
             tracks: HashMap::new(),
             own_ratio: None,
             fresh: FreshRatio::default(),
+            last_lock_waited: Duration::ZERO,
         }
     }
 
@@ -200,17 +216,24 @@ impl Tick<'_> {
             .completed_total
             .saturating_sub(estimator.last_completed);
         estimator.last_completed = pool.completed_total;
-        let busy_workers = workers.iter().filter(|w| w.in_task_for.is_some()).count();
 
+        let busy_workers = workers.iter().filter(|w| w.in_task_for.is_some()).count();
+        let waited = pool.lock_waited.saturating_sub(estimator.last_lock_waited);
+        estimator.last_lock_waited = pool.lock_waited;
+        let lock_share = lock_share(pool.lock_waiting, waited, window, busy_workers);
         if sums.delay_samples > 0 && !sums.delay_cpu.is_zero() {
-            let own = sums.delay_busy.saturating_sub(sums.delay).as_secs_f64()
-                / sums.delay_cpu.as_secs_f64();
+            // Reported lock waiting is not the work's own: it is taken out of the busy time
+            // like the run delay, so it reappears as contention (see "Lock waits" above).
+            let own_busy = sums.delay_busy.mul_f64(1.0 - lock_share);
+            let own =
+                own_busy.saturating_sub(sums.delay).as_secs_f64() / sums.delay_cpu.as_secs_f64();
             // Not clamped to its floor of 1 here: clamping each sample would bias the mean.
             estimator.own_ratio = Some(match estimator.own_ratio {
                 Some(old) => old + OWN_RATIO_WEIGHT * (own - old),
                 None => own,
             });
         }
+        let lock_wait = sums.busy.mul_f64(lock_share);
         estimator.forget_gone_workers(workers);
         let blocked_workers = workers
             .iter()
@@ -228,6 +251,14 @@ impl Tick<'_> {
                 let unexplained = 1.0 - u.max(1.0) * cpu.as_secs_f64() / busy.as_secs_f64();
                 sums.busy.mul_f64(unexplained.clamp(0.0, 1.0))
             });
+            // The workers waiting for the shared lock now were not running their own work:
+            // at least that share of the busy time is contention, read fresh from the gauge,
+            // before a delay sample has measured `u` and while the running average of `u`
+            // still lags. With nothing reported, `lock_wait` is zero and changes nothing.
+            let delay = match delay {
+                Some(delay) => Some(delay.max(lock_wait)),
+                None => Some(lock_wait).filter(|wait| !wait.is_zero()),
+            };
             (Some(sums.cpu), delay)
         };
 
@@ -245,6 +276,7 @@ impl Tick<'_> {
             busy_delta: sums.busy,
             cpu_delta,
             run_delay_delta,
+            lock_wait_delta: lock_wait,
             system_cpu_percent: pool.system_cpu_percent,
             cores: estimator.cores,
             blocked_workers,
@@ -254,6 +286,23 @@ impl Tick<'_> {
                 .and_then(|cpu| estimator.process.add(at, cpu)),
         }
     }
+}
+
+/// The share of the busy workers' time spent waiting for the shared lock: the larger of the
+/// share waiting now (`waiting` tasks, a gauge, so a long wait counts while it lasts) and the
+/// waits that ended since the previous tick (`waited` over `window`), which catches the short
+/// ones no tick happens to fall in. At most 1; 0 when nothing is reported.
+fn lock_share(waiting: usize, waited: Duration, window: Duration, busy_workers: usize) -> f64 {
+    if busy_workers == 0 {
+        return 0.0;
+    }
+    let now = waiting as f64 / busy_workers as f64;
+    let ended = if window.is_zero() {
+        0.0
+    } else {
+        waited.as_secs_f64() / (window.as_secs_f64() * busy_workers as f64)
+    };
+    now.max(ended).min(1.0)
 }
 
 impl Estimator {

@@ -70,4 +70,8 @@ pub(crate) struct PoolReading {
     pub(crate) process_cpu: Option<Duration>,
     /// The machine's CPU utilisation in percent, where read (feature `system-cpu`).
     pub(crate) system_cpu_percent: Option<f64>,
+    /// Tasks waiting for a lock the workers share, as reported (see `LockWaitReporter`).
+    pub(crate) lock_waiting: usize,
+    /// All the lock waiting tasks have reported so far (see `LockWaitReporter::total`).
+    pub(crate) lock_waited: Duration,
 }

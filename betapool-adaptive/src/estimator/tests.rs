@@ -73,6 +73,10 @@ struct Rig {
     sims: Vec<Sim>,
     /// How many task states the estimator asked for.
     state_reads: usize,
+    /// How many simulated tasks are waiting for the shared lock.
+    lock_waiting: usize,
+    /// The lock waiting the simulated tasks have reported so far.
+    lock_waited: Duration,
 }
 
 impl Rig {
@@ -82,6 +86,8 @@ impl Rig {
             at: Duration::ZERO,
             sims: (0..workers).map(Sim::new).collect(),
             state_reads: 0,
+            lock_waiting: 0,
+            lock_waited: Duration::ZERO,
         }
     }
 
@@ -114,6 +120,8 @@ impl Rig {
             &workers,
             PoolReading {
                 current_threads: self.sims.len(),
+                lock_waiting: self.lock_waiting,
+                lock_waited: self.lock_waited,
                 ..PoolReading::default()
             },
         )
@@ -433,4 +441,79 @@ fn the_window_and_completions_are_deltas_between_ticks() {
     );
     assert_eq!(second.now, ms(4.5));
     assert_eq!((second.window, second.completed_delta), (ms(1.5), 3));
+}
+
+#[test]
+fn reported_lock_waits_read_as_contention_not_blocking() {
+    // Four workers running pure-Python code on two cores: one holds the interpreter lock while
+    // three sleep waiting for it, so each computes a quarter of the time, never queues for a
+    // core, and reports the other three quarters as lock waiting.
+    let mut rig = Rig::new(4);
+    rig.tick();
+    let mut obs = Observation::default();
+    // At any instant three of the four wait.
+    rig.lock_waiting = 3;
+    for _ in 0..60 {
+        obs = rig.busy_for(ms(1.0), 0.25, 0.0);
+    }
+    assert_close(rig.estimator.own_ratio, 1.0, "own ratio u");
+    assert_close(obs.naive_beta(), 0.75, "naive β");
+    assert_close(obs.beta_true(), 0.0, "β_true");
+    assert_close(obs.contention(), 0.75, "contention");
+}
+
+#[test]
+fn unreported_lock_waits_read_as_blocking() {
+    // The same workers without reports: the kernel sees them asleep, as if waiting for I/O.
+    let mut rig = Rig::new(4);
+    rig.tick();
+    let mut obs = Observation::default();
+    for _ in 0..60 {
+        obs = rig.busy_for(ms(1.0), 0.25, 0.0);
+    }
+    assert_close(rig.estimator.own_ratio, 4.0, "own ratio u");
+    assert_close(obs.beta_true(), 0.75, "β_true");
+    assert_close(obs.contention(), 0.0, "contention");
+}
+
+#[test]
+fn lock_waits_read_as_contention_before_any_delay_sample() {
+    // The first ticks of a Python pool: three of four workers wait for the GIL behind the
+    // thread submitting to them. No run delay has been read yet, so `u` is unknown, yet the
+    // waiting share already counts as contention and as the tick's lock wait.
+    let mut rig = Rig::new(4);
+    rig.tick();
+    rig.lock_waiting = 3;
+    let obs = rig.busy_for(ms(1.0), 0.25, 0.0);
+    assert_eq!(rig.estimator.own_ratio, None);
+    assert_eq!(obs.busy_delta, ms(4.0));
+    assert_eq!(obs.lock_wait_delta, ms(3.0));
+    assert_close(obs.contention(), 0.75, "contention");
+    assert_close(obs.beta_true(), 0.0, "β_true");
+}
+
+#[test]
+fn without_lock_waits_nothing_is_added() {
+    // Blocked work whose tasks report nothing: no lock wait, and no contention before the
+    // run delay is known.
+    let mut rig = Rig::new(4);
+    rig.tick();
+    let obs = rig.busy_for(ms(1.0), 0.25, 0.0);
+    assert_eq!(obs.lock_wait_delta, Duration::ZERO);
+    assert_eq!(obs.run_delay_delta, None);
+}
+
+#[test]
+fn lock_waits_that_ended_between_ticks_count_too() {
+    // No tick falls inside the waits (each task waits briefly as its call starts), but the
+    // reports add up to half of the four workers' millisecond: a share of 0.5.
+    let mut rig = Rig::new(4);
+    rig.tick();
+    rig.lock_waited = ms(2.0);
+    let obs = rig.busy_for(ms(1.0), 0.5, 0.0);
+    assert_eq!(obs.lock_wait_delta, ms(2.0));
+    assert_close(obs.contention(), 0.5, "contention");
+    // Only what was reported since the previous tick counts.
+    let obs = rig.busy_for(ms(1.0), 0.5, 0.0);
+    assert_eq!(obs.lock_wait_delta, Duration::ZERO);
 }

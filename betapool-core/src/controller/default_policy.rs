@@ -10,6 +10,12 @@
 //! target comes down to that same size. Growth and shrinking aim at one size, so the pool
 //! settles instead of swinging between two. Without demand, the pool shrinks to what its busy
 //! workers need.
+//!
+//! Tasks may report waits for a lock that serialises the workers (Python's GIL): such a wait
+//! reads as contention, not blocking. While the process uses at most one and a half cores, and
+//! either a tenth of the busy time goes on such waits or the process uses nine tenths of a
+//! core, the lock is the bottleneck and growth is vetoed outright: a worker can also lose the
+//! lock inside a call, where no report sees it.
 
 use std::time::Duration;
 
@@ -103,6 +109,53 @@ const BLIND_GROWTH_FACTOR: usize = 2;
 /// with a thread flooding them with tasks measure up to ~10 busy per CPU at first.
 const OBVIOUSLY_BLOCKED: f64 = 20.0;
 
+/// Share of the workers' busy time spent in reported waits for a shared lock (averaged with
+/// [`LOCK_WEIGHT`]) from which the lock counts as contended. Workers running pure-Python
+/// code report far more: four of them with 2 ms calls wait three quarters of the time as each
+/// call starts, and with calls of 25 ms, which lose the GIL inside the call where no report
+/// sees it, they still report about a fifth. Callables that release the GIL (sleeps, I/O)
+/// report a few per cent even on 64 threads, while they wait behind each other's bookkeeping.
+const LOCK_CONTENDED: f64 = 0.1;
+
+/// Weight of one tick's lock-wait share in its running average, counted only on ticks that
+/// carry news of the lock: a task completed (and the next call took the lock) or a wait was
+/// reported. With long calls, which lose the lock inside the call where no report sees it,
+/// ticks without either are most ticks, and a process starved of cores by other programs
+/// completes nothing for a long time; neither says the lock is free, so neither lowers the
+/// average. A weight of a tenth averages over the last ten or so such ticks: the bursts of
+/// waits of long calls keep the share above [`LOCK_CONTENDED`], while the waits of sleeping
+/// callables behind the thread submitting them are forgotten within twenty completions.
+const LOCK_WEIGHT: f64 = 0.1;
+
+/// Cores of CPU from which the process's lock counts as saturated, for a pool whose tasks
+/// report waiting for it, whatever the share of their reported waits. Python code runs only
+/// under the GIL, so a Python process using nine tenths of a core has it held nine tenths of
+/// the time, and a thread more can add at most the tenth left; the rule catches workers that
+/// lose the GIL inside long calls, which report few waits. Callables that release the GIL
+/// (sleeps, I/O, with a little Python around them) use far less until the pool is large.
+const LOCK_SATURATED_CORES: f64 = 0.9;
+
+/// The most cores the process may use for its workers to count as serialised by a contended
+/// lock. The GIL lets one thread run Python code at a time, so Python workers together use at
+/// most one core whatever their number (less on a machine busy with other work), plus the
+/// pool's own code (queueing, the controller): pure-Python work on four workers reads 0.95 to
+/// 1.1 cores (measured on two cores). Half a core above one is the midpoint between that and
+/// the two cores of the smallest machine where threads can run native code (which releases
+/// the lock) side by side, which more threads can then speed up; it leaves room for the noise
+/// that [`LOCK_CPU_SMOOTHING`] leaves.
+const SERIALISED_MAX_CORES: f64 = 1.5;
+
+/// Time constant of the process CPU rate the lock rules read. Over its 10 ms window the rate
+/// moves in scheduler-tick steps: single windows of pure-Python work on four workers read up
+/// to 1.5 cores where the mean is 1.05 (measured on two cores), and one such window must not
+/// let a jump through. Five windows average most of that out, and still follow a workload
+/// that changes within a tenth of a second.
+const LOCK_CPU_SMOOTHING: Duration = Duration::from_millis(50);
+
+/// Reported-lock ticks after which [`LOCK_WEIGHT`] takes over from a plain mean, so that the
+/// first ticks (whose waits have only just begun) do not weigh on the average for long.
+const LOCK_WARM_UP: u32 = 10;
+
 /// How long the policy waits for its first CPU measurement before concluding that the thread
 /// clocks are unavailable and growing blind.
 const BLIND_AFTER: Duration = Duration::from_millis(50);
@@ -145,6 +198,12 @@ pub struct DefaultPolicy {
     last_demand: Option<Duration>,
     /// When the policy last decided to grow.
     last_growth: Option<Duration>,
+    /// Smoothed share of busy time spent in reported waits for a shared lock.
+    lock_share: Option<f64>,
+    /// How many ticks have moved `lock_share`, up to [`LOCK_WARM_UP`].
+    lock_ticks: u32,
+    /// The process CPU rate, in cores, smoothed over [`LOCK_CPU_SMOOTHING`].
+    process_cpu: Option<f64>,
     /// The `now` of the previous observation.
     last_now: Option<Duration>,
 }
@@ -172,7 +231,9 @@ impl DefaultPolicy {
         let fast = weight(SMOOTHING);
         if let (Some(cpu), false) = (obs.cpu_delta, obs.busy_delta.is_zero()) {
             // A worker cannot use more CPU than its busy time; clamping keeps the ratio ≥ 1.
-            let ratio = obs.busy_delta.as_secs_f64() / cpu.as_secs_f64().max(1e-9);
+            // Time spent waiting for a shared lock is not the work's: it is left out.
+            let busy = obs.busy_delta.saturating_sub(obs.lock_wait_delta);
+            let ratio = busy.as_secs_f64() / cpu.as_secs_f64().max(1e-9);
             let ratio = ratio.clamp(1.0, 1e6);
             ewma(&mut self.busy_per_cpu, ratio, fast);
             if let Some(delay) = obs.run_delay_delta {
@@ -192,6 +253,34 @@ impl DefaultPolicy {
         if obs.has_demand() {
             self.last_demand = Some(obs.now);
         }
+        // Only pools whose tasks have reported a wait keep the share at all, and only ticks
+        // with news of the lock move it (see `LOCK_WEIGHT`).
+        let reported = !obs.lock_wait_delta.is_zero();
+        let news = reported || (self.lock_share.is_some() && obs.completed_delta > 0);
+        if news && !obs.busy_delta.is_zero() {
+            let share = obs.lock_wait_delta.as_secs_f64() / obs.busy_delta.as_secs_f64();
+            self.lock_ticks = self.lock_ticks.saturating_add(1).min(LOCK_WARM_UP);
+            let weight = LOCK_WEIGHT.max(1.0 / f64::from(self.lock_ticks));
+            ewma(&mut self.lock_share, share.min(1.0), weight);
+        }
+        if let Some(cores) = obs.process_cpu_cores {
+            ewma(&mut self.process_cpu, cores, weight(LOCK_CPU_SMOOTHING));
+        }
+    }
+
+    /// Whether the workers are serialised by a lock their tasks report waiting for: a pool
+    /// whose tasks have reported such waits, with the process using at most
+    /// [`SERIALISED_MAX_CORES`] (or its CPU not known yet, since the first waits are those
+    /// behind the thread still submitting the work), and either the smoothed share of busy
+    /// time in reported waits at least [`LOCK_CONTENDED`] or the process using at least
+    /// [`LOCK_SATURATED_CORES`].
+    fn lock_bound(&self) -> bool {
+        let Some(share) = self.lock_share else {
+            return false;
+        };
+        let cpu = self.process_cpu;
+        cpu.is_none_or(|c| c <= SERIALISED_MAX_CORES)
+            && (share >= LOCK_CONTENDED || cpu.is_some_and(|c| c >= LOCK_SATURATED_CORES))
     }
 
     /// Turns an absolute target into a decision relative to the engine's current target.
@@ -251,9 +340,16 @@ impl DefaultPolicy {
             && obs
                 .process_cpu_cores
                 .is_some_and(|c| c >= cores * CPU_SATURATED);
+        let lock_bound = self.lock_bound();
         // Workers stuck in a call are not available to run tasks: the pool keeps its minimum
-        // of available workers by adding one thread per stuck worker.
-        let floor = obs.min_threads.saturating_add(obs.blocked_workers);
+        // of available workers by adding one thread per stuck worker. Workers serialised by a
+        // lock look stuck while they wait for it inside a call, and a thread more would only
+        // join the wait, so they are not made up for.
+        let floor = if lock_bound {
+            obs.min_threads
+        } else {
+            obs.min_threads.saturating_add(obs.blocked_workers)
+        };
 
         if obs.has_demand() {
             let settling = self
@@ -279,6 +375,20 @@ impl DefaultPolicy {
                     .own_per_cpu
                     .or(self.busy_per_cpu)
                     .is_some_and(|r| r >= OBVIOUSLY_BLOCKED);
+            if lock_bound {
+                // One thread at a time runs under the lock: a new thread only queues for it.
+                // Not lifted while a growth settles, since it does not rest on run delays.
+                return Self::towards(
+                    obs,
+                    obs.target.max(floor),
+                    format!(
+                        "veto growth: tasks wait for a shared lock ({:.2} of busy time), \
+                         cpu {:.2} cores",
+                        self.lock_share.unwrap_or(0.0),
+                        self.process_cpu.unwrap_or(f64::NAN)
+                    ),
+                );
+            }
             if (contention >= CONTENTION_VETO || saturated) && !starting_up {
                 let target = obs.target.max(floor);
                 return Self::towards(

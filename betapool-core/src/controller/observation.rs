@@ -62,6 +62,12 @@ pub struct Observation {
     /// Time the workers' threads spent runnable but waiting for a core since the previous
     /// tick, summed over workers; `None` where the kernel does not report it.
     pub run_delay_delta: Option<Duration>,
+    /// The part of `busy_delta` the workers spent waiting for a lock that serialises them (an
+    /// interpreter lock such as Python's GIL), as their tasks report it; zero for pools whose
+    /// tasks never report. It is counted in `run_delay_delta` too: waiting for such a lock is
+    /// waiting for the one core the lock lets run, and more threads only lengthen the wait.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub lock_wait_delta: Duration,
     /// Whole-machine CPU utilisation in percent (0 to 100); `None` when unavailable,
     /// including the first reading, which the system samplers get wrong.
     pub system_cpu_percent: Option<f64>,

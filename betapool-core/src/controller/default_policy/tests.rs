@@ -206,6 +206,171 @@ fn growth_sizes_by_the_works_own_ratio_not_its_queueing() {
     assert_eq!(after, 16, "{d}");
 }
 
+/// Four Python workers calling pure-Python code: each holds the GIL a quarter of the time
+/// and sleeps waiting for it the rest, three quarters of which its task reported at the call's
+/// start; the process uses one core.
+fn waiting_for_the_gil() -> Observation {
+    Observation {
+        cpu_delta: Some(MS),
+        lock_wait_delta: 3 * MS,
+        run_delay_delta: Some(3 * MS),
+        process_cpu_cores: Some(1.0),
+        ..base()
+    }
+}
+
+#[test]
+fn reported_lock_waits_are_contention_not_blocking() {
+    // Without the lock wait, busy/cpu 4 would be Little's law 2 × 1.5 × 4 = 12 threads.
+    let d = DefaultPolicy::new().decide(&waiting_for_the_gil());
+    assert!(!matches!(d.action, Action::Grow(_)), "{d}");
+    // The same waits while the process is out of the one-core band still count as
+    // contention: shrunk towards the cores, held at the minimum.
+    let native = Observation {
+        process_cpu_cores: Some(1.6),
+        ..waiting_for_the_gil()
+    };
+    assert_eq!(target_after(&native), 4);
+}
+
+#[test]
+fn contended_lock_vetoes_growth_even_between_reports() {
+    let mut policy = DefaultPolicy::new();
+    let d = policy.decide(&waiting_for_the_gil());
+    assert!(!matches!(d.action, Action::Grow(_)), "{d}");
+    // The next ticks see no wait and no completion (the workers lose the GIL inside long
+    // calls, where no report sees it): the kernel sees sleepers, busy/cpu 4 and no run
+    // delay, which alone would grow, and the process, starved by other programs, uses half
+    // a core. Nothing says the lock is free: held, however long it lasts.
+    let unseen = |now, completed_delta| Observation {
+        now,
+        completed_delta,
+        cpu_delta: Some(MS),
+        process_cpu_cores: Some(0.5),
+        ..base()
+    };
+    for now in [2 * MS, 50 * MS, 150 * MS, 1_000 * MS] {
+        let d = policy.decide(&unseen(now, 0));
+        assert_eq!(d.action, Action::Hold, "{now:?}: {d}");
+        assert!(d.reason.contains("shared lock"), "{d}");
+    }
+    // Calls complete and the next ones take the lock without waiting. The first ticks of
+    // lock news are averaged plainly: after seven such, the share is 0.75 / 8 < 0.1, and the
+    // process, at half a core for a second now, leaves the lock free.
+    for i in 1..7 {
+        let d = policy.decide(&unseen((1_000 + i) * MS, 1));
+        assert_eq!(d.action, Action::Hold, "{i}: {d}");
+    }
+    let d = policy.decide(&unseen(1_007 * MS, 1));
+    assert!(matches!(d.action, Action::Grow(_)), "{d}");
+}
+
+#[test]
+fn a_process_at_one_core_holds_the_lock_whatever_the_waits() {
+    // A pool whose tasks reported waits once, now reporting none, in a process using
+    // nine tenths of a core or more: its GIL is held nearly all the time.
+    let mut policy = DefaultPolicy::new();
+    let quiet = |now, cpu| Observation {
+        now,
+        completed_delta: 1,
+        lock_wait_delta: Duration::ZERO,
+        run_delay_delta: Some(Duration::ZERO),
+        process_cpu_cores: Some(cpu),
+        ..waiting_for_the_gil()
+    };
+    policy.decide(&Observation {
+        lock_wait_delta: Duration::from_micros(1),
+        ..quiet(MS, 0.95)
+    });
+    let d = policy.decide(&quiet(2 * MS, 0.95));
+    assert_eq!(d.action, Action::Hold, "{d}");
+    assert!(d.reason.contains("shared lock"), "{d}");
+    // Well under a core for a while, the lock is free: Little's law, 2 × 1.5 × 4 = 12.
+    let d = policy.decide(&quiet(3 * MS + 4 * LOCK_CPU_SMOOTHING, 0.6));
+    assert!(matches!(d.action, Action::Grow(_)), "{d}");
+}
+
+#[test]
+fn a_contended_lock_vetoes_growth_on_a_busy_machine() {
+    // Long pure-Python calls report a quarter of their busy time as lock waits, under the
+    // contention veto; other processes leave this one a third of a core. Without the lock
+    // rule, Little's law would give 2 × 1.5 × 3 = 9 threads.
+    let obs = Observation {
+        lock_wait_delta: MS,
+        run_delay_delta: Some(MS),
+        process_cpu_cores: Some(0.3),
+        ..waiting_for_the_gil()
+    };
+    let d = DefaultPolicy::new().decide(&obs);
+    assert_eq!(d.action, Action::Hold, "{d}");
+    assert!(d.reason.contains("shared lock"), "{d}");
+}
+
+#[test]
+fn workers_waiting_for_the_lock_inside_a_call_are_not_made_up_for() {
+    // Three of four workers sleep inside their calls waiting for the GIL, so the sampler
+    // counts them as stuck; in a pool without lock waits each would get a replacement.
+    let obs = Observation {
+        blocked_workers: 3,
+        ..waiting_for_the_gil()
+    };
+    let d = DefaultPolicy::new().decide(&obs);
+    assert_eq!(d.action, Action::Hold, "{d}");
+    let unreported = Observation {
+        blocked_workers: 3,
+        lock_wait_delta: Duration::ZERO,
+        run_delay_delta: Some(Duration::ZERO),
+        ..waiting_for_the_gil()
+    };
+    assert!(target_after(&unreported) >= 7);
+}
+
+#[test]
+fn lock_waits_before_the_cpu_is_known_hold() {
+    // The first ticks: the workers wait behind the thread submitting to them, and the
+    // process CPU window has not passed yet.
+    let obs = Observation {
+        process_cpu_cores: None,
+        ..waiting_for_the_gil()
+    };
+    let d = DefaultPolicy::new().decide(&obs);
+    assert_eq!(d.action, Action::Hold, "{d}");
+}
+
+#[test]
+fn occasional_lock_waits_of_sleeping_callables_do_not_stop_growth() {
+    // Callables that sleep release the GIL: their waits for it are a per cent of their busy
+    // time. Clearly blocked, its own ratio 99 once
+    // the wait is left out: 2 × 99 × 3 = 594, within the tasks present.
+    let obs = Observation {
+        cpu_delta: Some(Duration::from_micros(40)),
+        lock_wait_delta: Duration::from_micros(40),
+        run_delay_delta: Some(Duration::from_micros(40)),
+        process_cpu_cores: Some(0.05),
+        queued: 1_000,
+        max_threads: 1_024,
+        ..base()
+    };
+    assert_eq!(target_after(&obs), 594);
+    // Nor does native code that releases the GIL and keeps both cores busy.
+    let native = Observation {
+        process_cpu_cores: Some(1.9),
+        ..obs
+    };
+    assert_eq!(target_after(&native), 594);
+}
+
+#[test]
+fn pools_that_never_report_lock_waits_ignore_the_lock_rule() {
+    // Blocked work at one core, nothing reported: Little's law as ever (2 × 4 × 1.5 = 12).
+    let obs = Observation {
+        cpu_delta: Some(MS),
+        process_cpu_cores: Some(1.0),
+        ..base()
+    };
+    assert_eq!(target_after(&obs), 12);
+}
+
 #[test]
 fn a_stuck_worker_is_compensated() {
     // The other workers are CPU-bound: without the stuck one the pool would hold at 4.
