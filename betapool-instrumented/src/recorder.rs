@@ -5,14 +5,45 @@
 //! syscall of about 380 ns, too dear to pay on every task; a controller that needs CPU time
 //! reads it once per worker per tick instead (`WorkerStats::os_tid`). So every sample's
 //! `cpu_time` and blocking ratio are `None`.
+//!
+//! # Shards
+//!
+//! A sample first goes to one of [`SHARDS`] buffers, chosen by the recording thread, and moves
+//! to the collector in batches: when a buffer holds [`FLUSH_AT`] samples, and before anyone
+//! reads the collector ([`Recorder::lock`]). One lock that every task takes would make tasks
+//! much shorter than a lock hand-over (a flood of no-ops) queue for it: workers asleep on a
+//! lock inside their tasks, which a controller reads as tasks blocked on I/O and answers with
+//! more threads, which queue for the same lock (measured with `perf`: the largest cause of
+//! sleeps inside no-op tasks on the adaptive pool). A batch is sorted by the samples' end times
+//! as it moves, so the collector's history keeps the order in which tasks ended, to within the
+//! microseconds a move takes.
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
 use betapool_metrics::{MetricsCollector, TaskSample};
+
+/// Sample buffers: enough that the workers running tiny tasks on a machine of a few dozen cores
+/// rarely share one, few enough that a reader drains them all in a few microseconds.
+const SHARDS: usize = 16;
+
+/// Samples a buffer holds before they move to the collector: one collector lock per this many
+/// tasks, and while no one else holds the collector.
+const FLUSH_AT: usize = 64;
+
+/// Samples at which a shard waits for the collector rather than keep growing while other
+/// threads use it.
+const WAIT_AT: usize = 16 * FLUSH_AT;
+
+/// The shard of each recording thread, dealt out in turn as threads first record.
+static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static SHARD: usize = NEXT_SHARD.fetch_add(1, Ordering::Relaxed) % SHARDS;
+}
 
 /// What every wrapped task shares: the epoch of its timestamps, the id counter and the collector.
 #[derive(Debug)]
@@ -23,6 +54,8 @@ pub(crate) struct Recorder {
     /// them so whatever the ordering.
     next_id: AtomicU64,
     collector: Mutex<MetricsCollector>,
+    /// Samples not yet in the collector (see the module documentation).
+    shards: [Mutex<Vec<TaskSample>>; SHARDS],
 }
 
 impl Recorder {
@@ -31,6 +64,7 @@ impl Recorder {
             epoch: Instant::now(),
             next_id: AtomicU64::new(0),
             collector: Mutex::new(collector),
+            shards: std::array::from_fn(|_| Mutex::new(Vec::with_capacity(FLUSH_AT))),
         }
     }
 
@@ -39,12 +73,57 @@ impl Recorder {
         self.epoch.elapsed()
     }
 
-    /// The collector, locked. A panic never happens while it is held (no user code runs under
-    /// it), but ignoring poison keeps metrics readable even if one day it could.
+    /// The collector, locked, with every sample recorded so far moved into it. A panic never
+    /// happens while it is held (no user code runs under it), but ignoring poison keeps metrics
+    /// readable even if one day it could.
     pub(crate) fn lock(&self) -> MutexGuard<'_, MetricsCollector> {
-        self.collector
+        let collector = self
+            .collector
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner);
+        self.drain_into(collector)
+    }
+
+    /// Moves every shard's samples into `collector`, in the order the tasks ended.
+    fn drain_into<'a>(
+        &self,
+        mut collector: MutexGuard<'a, MetricsCollector>,
+    ) -> MutexGuard<'a, MetricsCollector> {
+        // Lock order: the collector, then each shard; a recording thread never holds its shard
+        // while it takes the collector.
+        let mut batch = Vec::new();
+        for shard in &self.shards {
+            batch.append(&mut shard.lock().unwrap_or_else(PoisonError::into_inner));
+        }
+        batch.sort_by_key(|s| s.timestamp);
+        for sample in batch {
+            collector.record(sample);
+        }
+        collector
+    }
+
+    /// Records `sample` in the calling thread's shard, moving the shards to the collector
+    /// when it is full, unless another thread is using the collector: then the samples wait
+    /// for the next move, since a task that waited for the collector would sleep inside the
+    /// task (see the module documentation). Only a shard of [`WAIT_AT`] samples waits for it,
+    /// so the buffers stay bounded whatever the readers do.
+    fn record(&self, sample: TaskSample) {
+        let held = {
+            let mut shard = self.shards[SHARD.with(|s| *s)]
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            shard.push(sample);
+            shard.len()
+        };
+        if held >= WAIT_AT {
+            drop(self.lock());
+        } else if held >= FLUSH_AT {
+            match self.collector.try_lock() {
+                Ok(collector) => drop(self.drain_into(collector)),
+                Err(TryLockError::Poisoned(p)) => drop(self.drain_into(p.into_inner())),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
     }
 
     /// Wraps `f` so that running it records a sample. The id is taken now, so ids follow
@@ -72,14 +151,12 @@ impl Recorder {
         let timestamp = end.saturating_duration_since(self.epoch);
         match result {
             Ok(value) => {
-                self.lock()
-                    .record(TaskSample::success(id, wall, None, timestamp));
+                self.record(TaskSample::success(id, wall, None, timestamp));
                 value
             }
             Err(payload) => {
                 let message = panic_message(payload.as_ref());
-                self.lock()
-                    .record(TaskSample::failure(id, wall, None, timestamp, message));
+                self.record(TaskSample::failure(id, wall, None, timestamp, message));
                 // Re-raise the same payload so the engine counts the panic and `join` reports
                 // it (`JoinError::is_panic`), exactly as if no wrapper were there. The panic
                 // hook does not run again for a resumed panic.

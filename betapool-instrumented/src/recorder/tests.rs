@@ -52,3 +52,38 @@ fn panic_message_reads_str_string_and_other_payloads() {
     assert_eq!(panic_message(&String::from("owned")), "owned");
     assert_eq!(panic_message(&42_u32), "<non-string panic payload>");
 }
+
+#[test]
+fn samples_from_many_threads_all_reach_the_collector_in_end_order() {
+    // More tasks than the shards hold, from more threads than there are shards: some samples
+    // move to the collector when a shard fills, the rest when the collector is read.
+    let recorder = Arc::new(Recorder::new(
+        MetricsCollector::new(100_000, 100_000).expect("valid sizes"),
+    ));
+    let threads = 2 * super::SHARDS;
+    let per_thread = 3 * super::FLUSH_AT + 5;
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let recorder = &recorder;
+            scope.spawn(move || {
+                for _ in 0..per_thread {
+                    recorder.wrap(|| ())();
+                }
+            });
+        }
+    });
+    let collector = recorder.lock();
+    assert_eq!(collector.total_recorded(), (threads * per_thread) as u64);
+    let mut ids: Vec<u64> = collector.window().map(|s| s.task_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), threads * per_thread, "every sample once");
+    // Each move sorts its batch by end time; batches follow one another in time.
+    let stamps: Vec<_> = collector.window().map(|s| s.timestamp).collect();
+    let out_of_order = stamps.windows(2).filter(|w| w[1] < w[0]).count();
+    assert!(
+        out_of_order * 10 < stamps.len(),
+        "{out_of_order} of {} samples out of end order",
+        stamps.len()
+    );
+}
