@@ -421,17 +421,31 @@ fn calibrate(runner: &Path) -> Result<f64> {
 }
 
 /// Runs one configuration in its own process and returns its JSON report line.
+///
+/// The child's output is read while it runs: a report with a long timeline is larger than a
+/// pipe holds (64 KiB), and a child blocked writing it would never exit.
 fn run_one(runner: &Path, args: &[String], cap_s: f64) -> Result<String> {
     let mut child = Command::new(runner)
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .context("starting betapool-bench")?;
+        .with_context(|| format!("starting {}", runner.display()))?;
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
     let deadline = Instant::now() + Duration::from_secs_f64(cap_s) + PROCESS_GRACE;
-    loop {
-        if child.try_wait()?.is_some() {
-            break;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
         }
         if Instant::now() > deadline {
             let _ = child.kill();
@@ -442,16 +456,13 @@ fn run_one(runner: &Path, args: &[String], cap_s: f64) -> Result<String> {
             );
         }
         std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    if !status.success() {
+        bail!("{} ({})", String::from_utf8_lossy(&stderr).trim(), status);
     }
-    let out = child.wait_with_output()?;
-    if !out.status.success() {
-        bail!(
-            "{} ({})",
-            String::from_utf8_lossy(&out.stderr).trim(),
-            out.status
-        );
-    }
-    let line = String::from_utf8(out.stdout).context("non-UTF-8 report")?;
+    let line = String::from_utf8(stdout).context("non-UTF-8 report")?;
     let line = line.lines().last().unwrap_or_default().to_string();
     serde_json::from_str::<serde_json::Value>(&line).context("the report is not JSON")?;
     Ok(line)
@@ -488,4 +499,30 @@ fn python_section(o: &Options, out: &Path) -> Result<String> {
     }
     cmd::run(bench)?;
     fs::read_to_string(out.join("python.md")).context("reading python.md")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_larger_than_a_pipe_is_read_while_the_child_runs() {
+        // 200 000 bytes of timeline, then the report line: more than a pipe buffers.
+        let script = "yes x | head -c 200000; echo '{\"ok\":true}'";
+        let args = vec!["-c".to_string(), script.to_string()];
+        let line = run_one(Path::new("sh"), &args, 5.0).expect("the child exits");
+        assert_eq!(line, "{\"ok\":true}");
+    }
+
+    #[test]
+    fn a_failing_child_reports_its_stderr() {
+        let args = vec![
+            "-c".to_string(),
+            "echo 'bad --pool' >&2; exit 3".to_string(),
+        ];
+        let err = run_one(Path::new("sh"), &args, 5.0)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bad --pool"), "{err}");
+    }
 }
