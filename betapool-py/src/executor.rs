@@ -196,15 +196,7 @@ impl CoreExecutor {
             Pool::Adaptive(p) => p.shutdown(),
             Pool::Static(p) => p.shutdown(),
         };
-        if wait {
-            py.detach(stop);
-        } else {
-            // The Rust shutdown waits for the workers; waiting is done on a thread of its own
-            // so that the caller returns at once, as `Executor.shutdown(wait=False)` does.
-            let _ = std::thread::Builder::new()
-                .name("betapool-py-shutdown".to_owned())
-                .spawn(stop);
-        }
+        run_shutdown(py, wait, stop);
     }
 
     /// Whether shutdown has begun.
@@ -213,5 +205,18 @@ impl CoreExecutor {
             Pool::Adaptive(p) => p.is_shutdown(),
             Pool::Static(p) => p.is_shutdown(),
         }
+    }
+}
+
+/// Runs a Rust shutdown, which waits for the workers: with the GIL released when the caller
+/// waits, or on a thread of its own so that the caller returns at once, as
+/// `Executor.shutdown(wait=False)` does.
+pub(crate) fn run_shutdown(py: Python<'_>, wait: bool, stop: impl FnOnce() + Send + 'static) {
+    if wait {
+        py.detach(stop);
+    } else {
+        let _ = std::thread::Builder::new()
+            .name("betapool-py-shutdown".to_owned())
+            .spawn(stop);
     }
 }

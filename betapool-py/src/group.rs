@@ -128,14 +128,7 @@ impl CoreGroup {
         let stop = move || {
             let _ = group.shutdown(SHUTDOWN_WAIT);
         };
-        if wait {
-            py.detach(stop);
-        } else {
-            // As `CoreExecutor::shutdown`: the waiting is done on a thread of its own.
-            let _ = std::thread::Builder::new()
-                .name("betapool-py-shutdown".to_owned())
-                .spawn(stop);
-        }
+        crate::executor::run_shutdown(py, wait, stop);
     }
 }
 

@@ -92,14 +92,7 @@ class _BaseExecutor(Executor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Stops accepting work; ``cancel_futures`` cancels what has not started; ``wait``
         returns once every worker has ended."""
-        with self._shutdown_lock:
-            self._shut = True
-            if cancel_futures:
-                for item in list(self._pending):
-                    item.future.cancel()
-        self._core.shutdown(wait)
-        with _live_lock:
-            _live.discard(self)
+        _shut_down(self, wait, cancel_futures)
 
     def get_current_thread_count(self) -> int:
         """Live worker threads."""
@@ -201,3 +194,17 @@ def _at_exit() -> None:
 # `threading._register_atexit` runs before the interpreter joins its own threads and
 # finalizes, as `concurrent.futures.ThreadPoolExecutor` relies on (Python 3.9+).
 threading._register_atexit(_at_exit)
+
+
+def _shut_down(owner, wait: bool, cancel_futures: bool) -> None:
+    """The shutdown shared by the executors and ``ThreadPoolManager``: no new work, the
+    queued calls cancelled if asked, the Rust side shut down (waiting if asked), and the owner
+    no longer shut down at interpreter exit."""
+    with owner._shutdown_lock:
+        owner._shut = True
+        if cancel_futures:
+            for item in list(owner._pending):
+                item.future.cancel()
+    owner._core.shutdown(wait)
+    with _live_lock:
+        _live.discard(owner)

@@ -175,14 +175,7 @@ class ThreadPoolManager:
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Shuts every pool down; ``cancel_futures`` cancels what has not started, ``wait``
         returns once every worker has ended."""
-        with self._shutdown_lock:
-            self._shut = True
-            if cancel_futures:
-                for item in list(self._pending):
-                    item.future.cancel()
-        self._core.shutdown(wait)
-        with _executor._live_lock:
-            _executor._live.discard(self)
+        _executor._shut_down(self, wait, cancel_futures)
 
     def __enter__(self) -> "ThreadPoolManager":
         return self
