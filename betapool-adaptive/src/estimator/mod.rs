@@ -10,11 +10,19 @@
 //! [`DELAY_WINDOW`](worker::DELAY_WINDOW), because the kernel books run delay in lumps) its
 //! busy time, run delay and CPU time. A worker's first reading, or the first of a new thread in
 //! a reused slot, is only a baseline: deltas need two readings, so a growth adds nothing until
-//! its workers are read again. The `Observation` carries `busy_delta` (the clock sample's busy
-//! time), `cpu_delta` (its CPU time) and `run_delay_delta`, from which it computes the seed's
-//! β = 1 − cpu / busy, the corrected β_true = 1 − (cpu + run delay) / busy and the contention
-//! run delay / busy. Only ratios matter, so a sample of the workers serves as well as all of
-//! them.
+//! its workers are read again. The `Observation` carries `busy_delta` and `cpu_delta`, the clock
+//! sample's busy and CPU time over the newest ticks that together hold
+//! [`RATIO_MIN_CPU`](windows::RATIO_MIN_CPU) of CPU (at most
+//! [`DELAY_WINDOW`](worker::DELAY_WINDOW) of them), and the `run_delay_delta` of that busy time,
+//! from which it computes the seed's β = 1 − cpu / busy, the corrected
+//! β_true = 1 − (cpu + run delay) / busy and the contention run delay / busy. Only ratios
+//! matter, so a sample of the workers serves as well as all of them, and a few ticks as well
+//! as one. One tick alone is not enough: workers that wait for a core inside a task add time
+//! in tasks and no CPU, and the kernel books the wait as run delay only once they run again,
+//! so a tick the controller takes late, during such waits, reads busy / cpu in the tens of
+//! thousands for a flood of no-op tasks (seen in traces of `tiny-noop`, each such tick growing
+//! the pool to its maximum); over the window the CPU time the same workers spent just before
+//! dilutes it to what the work does.
 //!
 //! # Contention, fresh every tick
 //!
@@ -233,33 +241,36 @@ impl Tick<'_> {
                 None => own,
             });
         }
-        let lock_wait = sums.busy.mul_f64(lock_share);
         estimator.forget_gone_workers(workers);
         let blocked_workers = workers
             .iter()
             .filter(|w| estimator.tracks.get(&w.index).is_some_and(|t| t.blocked))
             .count();
 
-        let (cpu_delta, run_delay_delta) = if sums.clock_samples == 0 || sums.busy.is_zero() {
-            (None, None)
-        } else {
-            // This tick's run delay: the share of its busy time that the CPU time does not
-            // account for at the work's own ratio (see the module documentation), with the
-            // fresh ratio taken over enough CPU time to mean something.
-            let (busy, cpu) = estimator.fresh.add(at, sums.busy, sums.cpu);
-            let delay = estimator.own_ratio.map(|u| {
-                let unexplained = 1.0 - u.max(1.0) * cpu.as_secs_f64() / busy.as_secs_f64();
-                sums.busy.mul_f64(unexplained.clamp(0.0, 1.0))
-            });
-            // The workers waiting for the shared lock now were not running their own work:
-            // at least that share of the busy time is contention, read fresh from the gauge,
-            // before a delay sample has measured `u` and while the running average of `u`
-            // still lags. With nothing reported, `lock_wait` is zero and changes nothing.
-            let delay = match delay {
-                Some(delay) => Some(delay.max(lock_wait)),
-                None => Some(lock_wait).filter(|wait| !wait.is_zero()),
+        let (busy_delta, cpu_delta, run_delay_delta) =
+            if sums.clock_samples == 0 || sums.busy.is_zero() {
+                (sums.busy, None, None)
+            } else {
+                // The clock sample of the newest ticks that hold enough CPU time to mean
+                // something (see "What a tick yields" above), not of this tick alone.
+                let (busy, cpu) = estimator.fresh.add(at, sums.busy, sums.cpu);
+                // The run delay: the share of the busy time that the CPU time does not account
+                // for at the work's own ratio (see the module documentation).
+                let delay = estimator.own_ratio.map(|u| {
+                    let unexplained = 1.0 - u.max(1.0) * cpu.as_secs_f64() / busy.as_secs_f64();
+                    busy.mul_f64(unexplained.clamp(0.0, 1.0))
+                });
+                (busy, Some(cpu), delay)
             };
-            (Some(sums.cpu), delay)
+        let lock_wait = busy_delta.mul_f64(lock_share);
+        // The workers waiting for the shared lock now were not running their own work: at
+        // least that share of the busy time is contention, read fresh from the gauge, before a
+        // delay sample has measured `u` and while the running average of `u` still lags. With
+        // nothing reported, `lock_wait` is zero and changes nothing.
+        let run_delay_delta = match run_delay_delta {
+            Some(delay) => Some(delay.max(lock_wait)),
+            None if cpu_delta.is_some() => Some(lock_wait).filter(|wait| !wait.is_zero()),
+            None => None,
         };
 
         Observation {
@@ -273,7 +284,7 @@ impl Tick<'_> {
             queued: pool.queued,
             completed_total: pool.completed_total,
             completed_delta,
-            busy_delta: sums.busy,
+            busy_delta,
             cpu_delta,
             run_delay_delta,
             lock_wait_delta: lock_wait,

@@ -517,3 +517,35 @@ fn lock_waits_that_ended_between_ticks_count_too() {
     let obs = rig.busy_for(ms(1.0), 0.5, 0.0);
     assert_eq!(obs.lock_wait_delta, Duration::ZERO);
 }
+
+#[test]
+fn a_tick_of_workers_preempted_inside_tasks_does_not_read_as_blocking() {
+    // A flood of no-op tasks: four workers share two cores with the thread submitting them,
+    // each in a task for half of what it runs. Then the controller is late by 1.4 ms, in which
+    // two workers wait for a core inside a task (their time in it grows, their CPU clock does
+    // not, and the kernel has not yet booked the wait as run delay) and the other two wait
+    // between tasks. That tick alone reads busy / cpu = ∞, as if the tasks slept; the ticks
+    // before it say the work computes. Seen in traces of `tiny-noop` as single ticks of 10⁵
+    // busy per CPU, each of which grew the pool to its maximum.
+    let mut rig = Rig::new(4);
+    rig.tick();
+    for _ in 0..20 {
+        rig.at += ms(1.0);
+        for s in &mut rig.sims {
+            s.busy += ms(0.25);
+            s.cpu += ms(0.25);
+            s.in_task_for = Some(ms(0.001));
+        }
+        rig.tick();
+    }
+    rig.at += ms(1.4);
+    for s in &mut rig.sims[..2] {
+        s.busy += ms(1.4);
+        s.in_task_for = Some(ms(1.4));
+    }
+    let obs = rig.tick();
+    let beta = obs.naive_beta().expect("the clock sample has CPU time");
+    // Taken with the newest tick that has CPU time: (2.8 + 1) ms busy over 1 ms of CPU.
+    assert_close(Some(beta), 1.0 - 1.0 / 3.8, "naive β over the fresh window");
+    assert!(beta < 0.9, "β {beta}: preempted tasks read as blocked");
+}
