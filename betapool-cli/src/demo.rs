@@ -21,7 +21,10 @@ use crate::settings::{DemoSettings, Origin, Setting};
 
 /// The pools every demo runs, in this order, before any `--pools`. Static sizes from the core
 /// count of a small machine up to the hundreds, a factor of four apart: enough to show each
-/// workload's best size without a full sweep. A self-sizing pool joins by adding its spec here;
+/// workload's best size without a full sweep. The static pools are built before the clock
+/// starts (warm); `cold:static:512`, the largest of them built inside the measured window,
+/// shows what starting its threads costs, which a pool that sizes itself pays as it grows
+/// (the `io` line is read against it). A self-sizing pool joins by adding its spec here;
 /// anything that is not `static:N` is drawn as a point at its peak thread count.
 pub(crate) const DEMO_POOLS: &[&str] = &[
     "static:2",
@@ -29,6 +32,7 @@ pub(crate) const DEMO_POOLS: &[&str] = &[
     "static:32",
     "static:128",
     "static:512",
+    "cold:static:512",
     "adaptive",
 ];
 
@@ -280,7 +284,43 @@ fn profile(results: &Results) -> Option<Profile> {
 /// how far the best single size falls short somewhere.
 fn summary(results: &[Results]) -> String {
     let profiles: Vec<Profile> = results.iter().filter_map(profile).collect();
-    summarise(&profiles)
+    let mut out = summarise(&profiles);
+    out.push_str(&cold_line(results));
+    out
+}
+
+/// One line on what building a pool inside the run costs: each cold pool's throughput as a
+/// percentage of the same pool built before the clock started, per workload. Empty when no
+/// cold pool ran beside its warm twin.
+fn cold_line(results: &[Results]) -> String {
+    let mut pool = None;
+    let mut parts = Vec::new();
+    for r in results {
+        for cold in &r.runs {
+            let (spec, true) = betapool_harness::split_cold(&cold.pool) else {
+                continue;
+            };
+            let Some(warm) = r.runs.iter().find(|w| w.pool == spec) else {
+                continue;
+            };
+            if warm.throughput > 0.0 {
+                pool.get_or_insert(spec);
+                parts.push(format!(
+                    "{:.0}% on {}",
+                    100.0 * cold.throughput / warm.throughput,
+                    r.workload.name
+                ));
+            }
+        }
+    }
+    match pool {
+        Some(spec) => format!(
+            "Built inside the run (cold), {spec} reached {} of its throughput when built \
+             before (warm): starting threads is part of what a pool made for a burst pays.\n",
+            parts.join(", ")
+        ),
+        None => String::new(),
+    }
 }
 
 /// The summary of `profiles` (split from [`summary`] so it can be tested on made-up numbers).

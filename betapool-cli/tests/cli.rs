@@ -272,9 +272,14 @@ fn demo_json_with_an_extra_pool() {
     assert_eq!(workloads.len(), 3);
     for w in workloads {
         let runs = w["runs"].as_array().expect("runs");
-        assert_eq!(runs.len(), 7, "five static sizes, adaptive and static:3");
-        assert_eq!(runs[5]["pool"], "adaptive");
-        assert_eq!(runs[6]["pool"], "static:3");
+        assert_eq!(
+            runs.len(),
+            8,
+            "five static sizes, one cold, adaptive and static:3"
+        );
+        assert_eq!(runs[5]["pool"], "cold:static:512");
+        assert_eq!(runs[6]["pool"], "adaptive");
+        assert_eq!(runs[7]["pool"], "static:3");
         assert!(runs.iter().all(|r| r["completed"] == w["tasks"]));
     }
     assert!(svg.exists());

@@ -45,4 +45,4 @@ pub use executor::{Executor, Job, StaticExecutor};
 pub use options::{DEFAULT_SAMPLE_INTERVAL, DEFAULT_SEED, ProgressFn, RunOptions};
 pub use report::{PhaseReport, RunReport, TimelinePoint};
 pub use run::{MAX_TASKS, run};
-pub use spec::{MAX_STATIC_WORKERS, SELF_SIZING_POOLS, pool_from_spec};
+pub use spec::{COLD_PREFIX, MAX_STATIC_WORKERS, SELF_SIZING_POOLS, pool_from_spec, split_cold};

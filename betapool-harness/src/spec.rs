@@ -67,6 +67,28 @@ fn build_adaptive_seed(
     )?))
 }
 
+/// The prefix of a pool spec whose pool is built inside the measured window, as a pool created
+/// for one burst of work would be (`cold:static:64`): the time its caller spends starting the
+/// threads is then part of the run ([`RunOptions::setup`](crate::RunOptions::setup)), and its
+/// report is named with the prefix.
+pub const COLD_PREFIX: &str = "cold:";
+
+/// Splits a [`COLD_PREFIX`] off `spec`: the pool's own spec and whether it is cold.
+///
+/// ```
+/// use betapool_harness::split_cold;
+///
+/// assert_eq!(split_cold("cold:static:64"), ("static:64", true));
+/// assert_eq!(split_cold(" static:8 "), ("static:8", false));
+/// ```
+pub fn split_cold(spec: &str) -> (&str, bool) {
+    let spec = spec.trim();
+    match spec.strip_prefix(COLD_PREFIX) {
+        Some(rest) => (rest.trim(), true),
+        None => (spec, false),
+    }
+}
+
 /// The pool a spec names: `static:N` (N in `1..=4096`), `adaptive[:MIN-MAX]` or
 /// `adaptive-seed[:MIN-MAX]`.
 ///

@@ -17,7 +17,7 @@ use betapool_harness::RunReport;
 use betapool_harness::svg::{Chart, HLine, Series, line_chart};
 use serde::{Deserialize, Serialize};
 
-use super::run::COLD_PREFIX;
+use betapool_harness::COLD_PREFIX;
 
 mod bursts;
 

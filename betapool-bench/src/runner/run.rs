@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use betapool_harness::{Executor, RunOptions, procfs};
+use betapool_harness::{COLD_PREFIX, Executor, RunOptions, procfs, split_cold};
 use betapool_workloads::{Calibration, Workload};
 
 use super::peers;
@@ -90,12 +90,6 @@ pub(crate) fn run(args: &RunArgs) -> Result<()> {
     Ok(())
 }
 
-/// The prefix of a `--pool` value whose pool is built inside the measured window, as a pool
-/// created for one burst of work would be: the clock starts before the pool is built, so the
-/// time the caller spends starting its threads counts (threads finishing their own start-up
-/// compete with the burst, as they would in use). The report names the pool `cold:<name>`.
-pub(crate) const COLD_PREFIX: &str = "cold:";
-
 /// A `--pool` value: the pool's own spec, and whether it is built inside the measured window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PoolArg<'a> {
@@ -108,10 +102,7 @@ impl<'a> PoolArg<'a> {
     /// naming the flag.
     pub(crate) fn parse(value: &'a str) -> Result<PoolArg<'a>> {
         let value = value.trim();
-        let (spec, cold) = match value.strip_prefix(COLD_PREFIX) {
-            Some(rest) => (rest.trim(), true),
-            None => (value, false),
-        };
+        let (spec, cold) = split_cold(value);
         if spec.is_empty() {
             bail!("--pool `{value}`: name a pool, as in `static:64` or `cold:static:64`");
         }

@@ -19,8 +19,9 @@ fn results(name: &str, throughputs: &[(&str, f64)]) -> Results {
 #[test]
 fn demo_pools_and_workloads_exist() {
     for spec in DEMO_POOLS {
+        let (pool, _) = betapool_harness::split_cold(spec);
         assert!(
-            betapool_harness::pool_from_spec(spec).is_ok_and(|p| {
+            betapool_harness::pool_from_spec(pool).is_ok_and(|p| {
                 p.shutdown();
                 true
             }),
@@ -150,4 +151,36 @@ fn chart_has_a_line_per_workload_and_a_point_per_other_pool() {
     assert!(svg.contains(">cpu</text>"), "{svg}");
     assert!(svg.contains("adaptive on io"), "{svg}");
     assert_eq!(svg.matches("<polyline").count(), 2);
+}
+
+#[test]
+fn summary_reads_each_cold_pool_against_its_warm_twin() {
+    let all = [
+        results(
+            "io",
+            &[
+                ("static:8", 100.0),
+                ("static:512", 200.0),
+                ("cold:static:512", 150.0),
+            ],
+        ),
+        results("cpu", &[("static:8", 100.0), ("cold:static:512", 99.0)]),
+        results("mixed", &[("static:512", 100.0), ("cold:static:512", 97.0)]),
+    ];
+    let text = summary(&all);
+    let last = text.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with(
+            "Built inside the run (cold), static:512 reached 75% on io, 97% on mixed of its \
+             throughput when built before (warm)"
+        ),
+        "{text}"
+    );
+    // Without a cold pool the line is absent.
+    let warm_only = [results("io", &[("static:8", 100.0), ("static:512", 200.0)])];
+    assert!(
+        !summary(&warm_only).contains("cold"),
+        "{}",
+        summary(&warm_only)
+    );
 }
