@@ -131,6 +131,57 @@ fn contention_right_after_a_growth_does_not_shrink() {
 }
 
 #[test]
+fn a_large_growth_settles_for_as_long_as_its_threads_take_to_start() {
+    let mut policy = DefaultPolicy::new();
+    // Sleepers: 2 cores × 100 busy per CPU × 3 = 600, capped at 512: 508 threads more.
+    let grow = Observation {
+        cpu_delta: Some(Duration::from_micros(40)),
+        queued: 100_000,
+        ..base()
+    };
+    assert_eq!(policy.decide(&grow).action, Action::Grow(508));
+    // 508 threads take up to 508 × 150 µs = 76 ms to start: a contention reading 50 ms later
+    // (past the 20 ms of a small growth), with an own ratio fallen to 2, is start-up.
+    let starting = |now| Observation {
+        now,
+        current_threads: 512,
+        target: 512,
+        busy_workers: 512,
+        queued: 100_000,
+        busy_delta: 512 * MS,
+        cpu_delta: Some(2 * MS),
+        run_delay_delta: Some(508 * MS),
+        ..base()
+    };
+    for now in [2 * MS, 30 * MS, 50 * MS, 90 * MS] {
+        let d = policy.decide(&starting(now));
+        assert!(!matches!(d.action, Action::Shrink(_)), "{now:?}: {d}");
+    }
+    // 20 + 76 ms after the growth it has settled, and the same reading shrinks.
+    let d = policy.decide(&starting(130 * MS));
+    assert!(matches!(d.action, Action::Shrink(_)), "{d}");
+}
+
+#[test]
+fn clearly_blocked_work_is_held_not_shrunk_for_contention() {
+    // 512 sleepers queueing for the cores to handle their wake-ups: 40 busy per CPU once the
+    // waits for a core are taken out, contention 0.7. Cores full would shrink to
+    // 2 × 3 × 40 = 240; blocked beyond doubt, growth is vetoed and nothing shrinks.
+    let obs = Observation {
+        current_threads: 512,
+        target: 512,
+        busy_workers: 512,
+        queued: 100_000,
+        busy_delta: 512 * MS,
+        cpu_delta: Some(Duration::from_micros(3_850)),
+        run_delay_delta: Some(358 * MS),
+        ..base()
+    };
+    let d = DefaultPolicy::new().decide(&obs);
+    assert_eq!(d.action, Action::Hold, "{d}");
+}
+
+#[test]
 fn cpu_bound_work_does_not_grow() {
     // Four CPU-bound workers on two cores: half of their busy time waiting for a core.
     let obs = Observation {
