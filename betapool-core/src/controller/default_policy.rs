@@ -348,7 +348,15 @@ impl DefaultPolicy {
             && obs
                 .process_cpu_cores
                 .is_some_and(|c| c >= cores * CPU_SATURATED);
-        let lock_bound = self.lock_bound();
+        // Work blocked beyond doubt once its lock waits and its waits for a core are taken out
+        // (sleeping callables behind a thread that holds the lock while it submits them) is
+        // not serialised by the lock: its threads hold it for a sliver of each call, and more
+        // of them sleep more sleeps at once.
+        let clearly_blocked = self
+            .own_per_cpu
+            .or(self.busy_per_cpu)
+            .is_some_and(|r| r >= OBVIOUSLY_BLOCKED);
+        let lock_bound = self.lock_bound() && !clearly_blocked;
         // Workers stuck in a call are not available to run tasks: the pool keeps its minimum
         // of available workers by adding one thread per stuck worker. Workers serialised by a
         // lock look stuck while they wait for it inside a call, and a thread more would only
@@ -367,10 +375,6 @@ impl DefaultPolicy {
             // best): 29 ms after a growth to 414, with hundreds of threads still starting,
             // the own ratio read 44 where it settles above 100, and the shrink to 266 that it
             // implied held for 145 ms of a 1.3 s run.
-            let clearly_blocked = self
-                .own_per_cpu
-                .or(self.busy_per_cpu)
-                .is_some_and(|r| r >= OBVIOUSLY_BLOCKED);
             if contention >= CONTENTION_SHRINK && !settling && !clearly_blocked {
                 // Cores full: come down to the size that keeps them busy without the queue for
                 // them, cores × (busy − run_delay) / cpu. Its time waiting for a core is what a

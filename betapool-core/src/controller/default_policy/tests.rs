@@ -412,6 +412,34 @@ fn occasional_lock_waits_of_sleeping_callables_do_not_stop_growth() {
 }
 
 #[test]
+fn sleeping_callables_behind_a_submitter_holding_the_lock_grow() {
+    // A Python thread submits 20 000 sleeping callables, holding the GIL between submissions:
+    // the four workers spend an eighth of their busy time waiting for it (enough for the lock
+    // rule), and the process uses one core (the submitter). Once the waits are taken out, the
+    // calls sleep 99 % of the time, which more threads sleep side by side:
+    // 2 × 3 × 175 = 1 050, capped at 512. (Measured in Python before this rule: the first
+    // growth came 155–178 ms after the first submission, once the submitting had ended.)
+    let obs = Observation {
+        cpu_delta: Some(Duration::from_micros(20)),
+        lock_wait_delta: MS / 2,
+        run_delay_delta: Some(MS / 2),
+        process_cpu_cores: Some(1.0),
+        queued: 19_000,
+        ..base()
+    };
+    assert_eq!(target_after(&obs), 512);
+    // The same waits with calls that compute (busy per CPU 3.5 once the waits are out) are
+    // the lock's: held.
+    let computing = Observation {
+        cpu_delta: Some(MS),
+        ..obs
+    };
+    let d = DefaultPolicy::new().decide(&computing);
+    assert_eq!(d.action, Action::Hold, "{d}");
+    assert!(d.reason.contains("shared lock"), "{d}");
+}
+
+#[test]
 fn pools_that_never_report_lock_waits_ignore_the_lock_rule() {
     // Blocked work at one core, nothing reported: Little's law as ever (2 × 4 × 1.5 = 12).
     let obs = Observation {
