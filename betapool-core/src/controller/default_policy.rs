@@ -15,7 +15,9 @@
 //! reads as contention, not blocking. While the process uses at most one and a half cores, and
 //! either a tenth of the busy time goes on such waits or the process uses nine tenths of a
 //! core, the lock is the bottleneck and growth is vetoed outright: a worker can also lose the
-//! lock inside a call, where no report sees it.
+//! lock inside a call, where no report sees it. Work that is blocked beyond doubt once those
+//! waits are taken out (sleeping callables queued by a thread that holds the lock while it
+//! submits them) is exempt: its threads hold the lock for a sliver of each call.
 
 use std::time::Duration;
 
