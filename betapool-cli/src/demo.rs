@@ -46,7 +46,7 @@ struct DemoWorkload {
 }
 
 /// The demo's workloads, each scaled so that the whole demo lasts about a minute on two cores
-/// (measured: about 45 s on an otherwise idle 2-core machine).
+/// (measured: about 45 s on an otherwise idle 2-core machine before the cold row, 73 s with it).
 ///
 /// - `io` (1 ms sleeps): its best size is the largest, and its smallest pool is the demo's
 ///   slowest run, since 2 threads manage about 1 800 tasks/s. 30 000 tasks keep `static:2` near
