@@ -87,3 +87,47 @@ fn samples_from_many_threads_all_reach_the_collector_in_end_order() {
         stamps.len()
     );
 }
+
+#[test]
+fn a_full_buffer_waits_for_a_reader_and_never_grows() {
+    // A reader holds the collector while one thread records more samples than its buffer
+    // holds: the buffer fills to its capacity, the recording thread waits for the reader, and
+    // once the reader lets go every sample reaches the collector. The buffer never grows past
+    // the capacity it was made with (a grown buffer is what crept in the soak's RSS).
+    let recorder = Arc::new(Recorder::new(
+        MetricsCollector::new(10_000, 10_000).unwrap(),
+    ));
+    let reader = recorder.lock();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let writer = {
+        let recorder = Arc::clone(&recorder);
+        std::thread::spawn(move || {
+            for _ in 0..super::WAIT_AT + 10 {
+                recorder.wrap(|| ())();
+            }
+            done_tx.send(()).unwrap();
+        })
+    };
+    // The writer cannot finish while the collector is held: its buffer is full.
+    assert!(
+        done_rx
+            .recv_timeout(std::time::Duration::from_millis(200))
+            .is_err(),
+        "the writer went past a full buffer while the collector was held"
+    );
+    let capacities: Vec<usize> = recorder
+        .shards
+        .iter()
+        .map(|s| s.lock().unwrap().capacity())
+        .collect();
+    assert!(
+        capacities.iter().all(|&c| c == super::WAIT_AT),
+        "{capacities:?}"
+    );
+    drop(reader);
+    writer.join().unwrap();
+    assert_eq!(
+        recorder.lock().total_recorded(),
+        (super::WAIT_AT + 10) as u64
+    );
+}
