@@ -24,17 +24,17 @@ impl Drop for Kept {
         let Some(state) = self.state.take() else {
             return;
         };
-        if exit::exiting() {
+        let Some(_visit) = exit::visit() else {
             // Taking the GIL now could park or kill this thread; the process is ending, so the
             // thread state is left for the interpreter's own teardown.
             return;
-        }
+        };
         // SAFETY: this thread holds a thread state made by the kept `PyGILState_Ensure` (the
         // count is at least one, so it still exists) and does not hold the GIL here, since it
         // runs no task. `PyEval_RestoreThread` takes the GIL with that state and the matching
         // `PyGILState_Release` brings the count to zero, which clears and deletes the state
         // and drops the GIL. The interpreter is alive: the exit hook sets `exiting` only
-        // after every pool's workers have ended.
+        // once no visit is in progress (`exit::visit`), and this one is.
         unsafe {
             let tstate = ffi::PyGILState_GetThisThreadState();
             if !tstate.is_null() {

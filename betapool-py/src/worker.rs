@@ -34,11 +34,14 @@ impl TaskBook {
 
 /// Runs `item` on the calling worker thread.
 pub(crate) fn run(item: Py<PyAny>, book: &TaskBook) {
-    if exit::exiting() {
+    // The call is a visit to Python that the interpreter's exit waits for (`exit::visit`): a
+    // pool that was garbage-collected keeps running what it had, and a worker that took the GIL
+    // back from a call after finalization had begun would be killed inside these Rust frames.
+    let Some(_visit) = exit::visit() else {
         // The reference cannot be dropped without the GIL; the process is ending anyway.
         std::mem::forget(item);
         return;
-    }
+    };
     // The wait for the GIL is time this worker spends queued behind other Python threads:
     // contention, not blocking. It counts from here until the GIL is held.
     let waiting = book.reporter.as_ref().map(|r| r.begin_wait());
