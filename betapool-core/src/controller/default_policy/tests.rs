@@ -29,6 +29,21 @@ fn base() -> Observation {
     }
 }
 
+/// `threads` workers, all busy for the millisecond, with `cpu` of CPU and `run_delay` of
+/// waiting for a core among them, observed at `now`.
+fn crowded(now: Duration, threads: u32, cpu: Duration, run_delay: Duration) -> Observation {
+    Observation {
+        now,
+        current_threads: threads as usize,
+        target: threads as usize,
+        busy_workers: threads as usize,
+        busy_delta: threads * MS,
+        cpu_delta: Some(cpu),
+        run_delay_delta: Some(run_delay),
+        ..base()
+    }
+}
+
 fn target_after(obs: &Observation) -> usize {
     let d = DefaultPolicy::new().decide(obs);
     d.apply(obs.target, obs.min_threads, obs.max_threads)
@@ -109,16 +124,7 @@ fn contention_right_after_a_growth_does_not_shrink() {
     };
     assert_eq!(policy.decide(&grow).action, Action::Grow(26));
     // 5 ms later, 30 new threads queue for the cores: hold, the start-up is not the work.
-    let crowded = Observation {
-        now: 6 * MS,
-        current_threads: 30,
-        target: 30,
-        busy_workers: 30,
-        busy_delta: 30 * MS,
-        cpu_delta: Some(3 * MS),
-        run_delay_delta: Some(27 * MS),
-        ..base()
-    };
+    let crowded = crowded(6 * MS, 30, 3 * MS, 27 * MS);
     let d = policy.decide(&crowded);
     assert!(!matches!(d.action, Action::Shrink(_)), "{d}");
     // Once settled, the same reading shrinks.
@@ -143,15 +149,8 @@ fn a_large_growth_settles_for_as_long_as_its_threads_take_to_start() {
     // 508 threads take up to 508 × 150 µs = 76 ms to start: a contention reading 50 ms later
     // (past the 20 ms of a small growth), with an own ratio fallen to 2, is start-up.
     let starting = |now| Observation {
-        now,
-        current_threads: 512,
-        target: 512,
-        busy_workers: 512,
         queued: 100_000,
-        busy_delta: 512 * MS,
-        cpu_delta: Some(2 * MS),
-        run_delay_delta: Some(508 * MS),
-        ..base()
+        ..crowded(now, 512, 2 * MS, 508 * MS)
     };
     for now in [2 * MS, 30 * MS, 50 * MS, 90 * MS] {
         let d = policy.decide(&starting(now));
@@ -168,14 +167,8 @@ fn clearly_blocked_work_is_held_not_shrunk_for_contention() {
     // waits for a core are taken out, contention 0.7. Cores full would shrink to
     // 2 × 3 × 40 = 240; blocked beyond doubt, growth is vetoed and nothing shrinks.
     let obs = Observation {
-        current_threads: 512,
-        target: 512,
-        busy_workers: 512,
         queued: 100_000,
-        busy_delta: 512 * MS,
-        cpu_delta: Some(Duration::from_micros(3_850)),
-        run_delay_delta: Some(358 * MS),
-        ..base()
+        ..crowded(MS, 512, Duration::from_micros(3_850), 358 * MS)
     };
     let d = DefaultPolicy::new().decide(&obs);
     assert_eq!(d.action, Action::Hold, "{d}");
